@@ -1,0 +1,37 @@
+# Two commands matter: `make serve` and `make test`. Everything else is a helper.
+PY      := .venv/bin/python
+STAMP   := .venv/.installed
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: serve build check test bench bench-scale clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(PY) -m generator check
+	.venv/bin/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(STAMP)
+	$(PY) -m generator build --strict
+
+check: $(STAMP)
+	$(PY) -m generator check
+
+$(CHROMIUM):
+	(apt-get install -y --no-install-recommends chromium || \
+	 (apt-get update && apt-get install -y --no-install-recommends chromium)) >/dev/null
+
+test: $(STAMP) $(CHROMIUM)
+	$(PY) -m pytest -q
+
+bench: $(STAMP) $(CHROMIUM)
+	$(PY) -m generator.bench
+
+bench-scale: $(STAMP) $(CHROMIUM)
+	$(PY) -m generator.bench --scale
+
+clean:
+	rm -rf site .bench

@@ -1,0 +1,1 @@
+"""Site generator for api.gouv.fr API descriptions: read → model → pages → MkDocs."""

@@ -1,0 +1,100 @@
+"""Command line: `python -m generator check|build`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from . import model
+from .problems import Problems
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _report(problems: Problems, stream=sys.stderr) -> None:
+    for problem in problems.sorted():
+        print(problem, file=stream)
+    if problems.items:
+        kinds = Counter(p.category for p in problems.items)
+        detail = ", ".join(f"{name} : {count}" for name, count in sorted(kinds.items()))
+        print(f"{len(problems.errors)} erreur(s), {len(problems.warnings)} avertissement(s) ({detail})", file=stream)
+
+
+def check(content: Path) -> tuple[model.Catalogue, Problems]:
+    problems = Problems()
+    try:
+        catalogue = model.load(content, problems)
+    except RecursionError:  # pathological nesting in YAML or Markdown
+        problems.error(content, 1, "contenu trop profondément imbriqué", "content")
+        catalogue = None
+    return catalogue, problems
+
+
+def build(content: Path, site_dir: Path, strict: bool, config_file: Path) -> int:
+    catalogue, problems = check(content)
+    _report(problems)
+    if problems.errors or (strict and problems.warnings):
+        print("échec : le site précédent est laissé tel quel", file=sys.stderr)
+        return 1
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    # Build next to the target, then swap: a failed build never touches the previous site.
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
+    try:
+        config = load_config(str(config_file), site_dir=str(staging), strict=strict)
+        plugin = config.plugins["api-catalogue"]
+        plugin.config.content = str(content.resolve())
+        plugin.preloaded = (catalogue, problems)
+        logging.getLogger("mkdocs").setLevel(logging.WARNING)
+        mkdocs_build(config)
+    except (MkDocsException, OSError) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"{config_file}:1: la construction a échoué : {exc}", file=sys.stderr)
+        return 1
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap(staging, site_dir)
+    print(f"site construit dans {site_dir} ({len(catalogue.apis)} API)", file=sys.stderr)
+    return 0
+
+
+def _swap(staging: Path, site_dir: Path) -> None:
+    old = None
+    if site_dir.exists():
+        old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
+        site_dir.rename(old)
+    staging.rename(site_dir)
+    os.chmod(site_dir, 0o755)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator", description="Génère le site à partir des fichiers de contenu.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    check_cmd = sub.add_parser("check", help="vérifie le contenu et liste chaque problème (chemin:ligne: message)")
+    check_cmd.add_argument("--content", type=Path, default=ROOT / "content")
+    build_cmd = sub.add_parser("build", help="construit le site (le même que `mkdocs build`)")
+    build_cmd.add_argument("--content", type=Path, default=ROOT / "content")
+    build_cmd.add_argument("--site-dir", type=Path, default=ROOT / "site")
+    build_cmd.add_argument("--strict", action="store_true", help="les avertissements font échouer la construction")
+    build_cmd.add_argument("--config-file", type=Path, default=ROOT / "mkdocs.yml")
+    args = parser.parse_args(argv)
+    if args.command == "check":
+        _, problems = check(args.content)
+        _report(problems, sys.stdout)
+        if not problems.items:
+            print("contenu valide : aucun problème")
+        return 1 if problems.items else 0
+    return build(args.content, args.site_dir, args.strict, args.config_file)

@@ -1,0 +1,320 @@
+"""Body components: parse the custom tags of api.gouv.fr content, then render them safely.
+
+Parsing happens while the model is validated, so `check` sees every tag problem with its
+line. Rendering turns Markdown into HTML, sanitises it with nh3, and only then puts back
+the block components, which our own (autoescaping) templates render.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import markdown
+import nh3
+
+from .problems import Problems
+
+IFRAME_HOSTS = ("data.enseignementsup-recherche.gouv.fr",)
+ORIGIN = "https://api.gouv.fr"  # where the content's site-absolute links come from
+SAFE_SCHEMES = {"https", "http", "mailto"}
+
+ALLOWED_TAGS = {
+    "p", "br", "a", "strong", "em", "b", "i", "ul", "ol", "li", "code", "pre", "blockquote", "hr",
+    "table", "thead", "tbody", "tr", "th", "td", "details", "summary", "span",
+    "h1", "h2", "h3", "h4", "h5", "h6",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "name", "target", "rel"},
+    "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "th": {"align"}, "td": {"align"}, "details": {"open"},
+}
+ALLOWED_CLASSES = {
+    "a": {"md-button", "md-button--primary", "headerlink", "external-link"},
+    "span": {"visually-hidden"},
+}
+
+_CODE = re.compile(r"^(```|~~~).*?^\1[ \t]*$|`[^`\n]+`", re.S | re.M)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])((?:[^<>\"']|\"[^\"]*\"|'[^']*')*)>")
+_ATTR = re.compile(r"""\s*([A-Za-z_:][-\w:.]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+_MD_LINK = re.compile(r"\]\(\s*<?\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+_PLACEHOLDER = re.compile(r"(?:<p>)?\u00a7\u00a7cmp(\d+)\u00a7\u00a7(?:</p>)?")
+
+BLOCK_COMPONENTS = {"NextSteps", "QuestionTree"}
+INLINE_COMPONENTS = {"Button", "External"}
+
+
+def slugify(text: str) -> str:
+    text = unicodedata.normalize("NFKD", str(text))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "section"
+
+
+@dataclass
+class TreeRef:
+    tree: str
+    question: str
+    path: Path
+    line: int
+    fallback: str | None = None  # DataPass link shown when the tree does not exist
+
+
+@dataclass
+class NextSteps:
+    is_editeur: bool = False
+    service_description: str | None = None
+
+
+@dataclass
+class Embed:
+    src: str
+    title: str
+    host: str
+
+
+@dataclass
+class Context:
+    trees: dict = field(default_factory=dict)
+    iframe_hosts: tuple = IFRAME_HOSTS
+    tree_refs: list = field(default_factory=list)
+    allow_trees: bool = True
+
+    def take_tree_refs(self) -> list[TreeRef]:
+        refs, self.tree_refs = self.tree_refs, []
+        return refs
+
+
+@dataclass
+class Markup:
+    """Markdown whose custom tags were checked: inline ones are plain HTML now, block ones are placeholders."""
+
+    text: str
+    blocks: list = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.text.strip())
+
+
+def _attrs(raw: str) -> tuple[dict[str, str | bool], bool]:
+    """Parse attributes; the flag says whether some of the text was not an attribute."""
+    attrs: dict[str, str | bool] = {}
+    pos, raw = 0, raw.rstrip().removesuffix("/")
+    while pos < len(raw):
+        match = _ATTR.match(raw, pos)
+        if not match or match.end() == pos:
+            return attrs, bool(raw[pos:].strip())
+        name, value = match.group(1), match.group(2)
+        attrs[name] = True if value is None else html.unescape(value.strip("\"'"))
+        pos = match.end()
+    return attrs, False
+
+
+def safe_url(url: str) -> bool:
+    url = url.strip()
+    scheme = urlsplit(url).scheme.lower() if ":" in url.split("/", 1)[0] else ""
+    return scheme in SAFE_SCHEMES or (not scheme and not url.lower().startswith(("//", "\\")))
+
+
+def parse(text: str, path: Path, first_line: int, problems: Problems, context: Context) -> Markup:
+    """Check every tag of a Markdown text and turn it into safe-to-render Markup."""
+    if not text:
+        return Markup("")
+    masked = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    out: list[str] = []
+    blocks: list = []
+    pos = 0
+    open_inline: list[str] = []
+
+    def line_of(offset: int) -> int:
+        return first_line + text.count("\n", 0, offset)
+
+    for match in _MD_LINK.finditer(masked):
+        if match.group(1).lower() not in SAFE_SCHEMES:
+            problems.warn(path, line_of(match.start()), f"lien Markdown en « {match.group(1)}: » retiré", "unsafe url")
+
+    for match in _TAG.finditer(masked):
+        closing, name, raw_attrs = match.group(1) == "/", match.group(2), match.group(3)
+        start, end = match.span()
+        original = text[start:end]
+        out.append(text[pos:start])
+        pos = end
+        line = line_of(start)
+        attrs, malformed = _attrs(text[match.start(3):match.end(3)]) if not closing else ({}, False)
+        if malformed:
+            problems.warn(path, line, f"<{name}> : attribut mal formé dans « {original[:80]} »", "malformed tag")
+        if name in INLINE_COMPONENTS:
+            out.append(_inline(name, closing, attrs, path, line, problems, open_inline, quiet=malformed))
+        elif name in BLOCK_COMPONENTS:
+            if closing:
+                continue
+            component = _block(name, attrs, path, line, problems, context)
+            if component is not None:
+                blocks.append(component)
+                out.append(f"\n\n\u00a7\u00a7cmp{len(blocks) - 1}\u00a7\u00a7\n\n")
+        elif name.lower() == "iframe":
+            if not closing:
+                embed = _embed(attrs, path, line, problems, context)
+                if embed is not None:
+                    blocks.append(embed)
+                    out.append(f"\n\n\u00a7\u00a7cmp{len(blocks) - 1}\u00a7\u00a7\n\n")
+        elif name.lower() in ALLOWED_TAGS and name == name.lower():
+            for attr, value in attrs.items():
+                if attr.lower().startswith("on"):
+                    problems.warn(path, line, f"<{name}> : attribut « {attr} » (script) retiré", "unsafe attribute")
+                elif isinstance(value, str) and attr.lower() in ("href", "src") and not safe_url(value):
+                    problems.warn(path, line, f"<{name}> : adresse « {value[:40]} » retirée (schéma non autorisé)", "unsafe url")
+            out.append(original)
+        else:
+            if not closing:
+                problems.warn(path, line, f"balise <{name}> non autorisée : retirée (seul son texte est gardé)", "unknown tag")
+    out.append(text[pos:])
+    return Markup("".join(out), blocks)
+
+
+def _inline(name, closing, attrs, path, line, problems, open_inline, quiet=False) -> str:
+    if closing:
+        if not open_inline:
+            problems.warn(path, line, f"</{name}> sans balise ouvrante", "malformed tag")
+            return ""
+        return open_inline.pop()
+    href = attrs.get("href")
+    if not isinstance(href, str) or not href.strip():
+        if not quiet:
+            problems.warn(path, line, f"<{name}> sans attribut href : affiché comme du texte", "malformed tag")
+        open_inline.append("")
+        return ""
+    if not safe_url(href):
+        problems.warn(path, line, f"<{name}> : adresse « {href[:40]} » retirée (schéma non autorisé)", "unsafe url")
+        open_inline.append("")
+        return ""
+    href_attr = html.escape(href.strip(), quote=True)
+    if name == "Button":
+        css = "md-button" if attrs.get("alt") else "md-button md-button--primary"
+        open_inline.append("</a>")
+        return f'<a class="{css}" href="{href_attr}">'
+    open_inline.append(' <span class="visually-hidden">(nouvelle fenêtre)</span></a>')
+    return f'<a class="external-link" href="{href_attr}" target="_blank" rel="noopener noreferrer">'
+
+
+def _block(name, attrs, path, line, problems, context: Context):
+    if name == "NextSteps":
+        unknown = set(attrs) - {"is_editeur", "service_description"}
+        if unknown:
+            problems.warn(path, line, f"<NextSteps> : attribut(s) inconnu(s) {', '.join(sorted(unknown))}", "malformed tag")
+        description = attrs.get("service_description")
+        return NextSteps(is_editeur=bool(attrs.get("is_editeur")),
+                         service_description=description if isinstance(description, str) else None)
+    tree, question = attrs.get("tree"), attrs.get("question")
+    if not isinstance(tree, str) or not isinstance(question, str):
+        problems.warn(path, line, "<QuestionTree> : il faut les attributs tree='…' et question='…'", "malformed tag")
+        return None
+    if not context.allow_trees:
+        problems.warn(path, line, "<QuestionTree> n'est pas permis dans une réponse d'arbre", "malformed tag")
+        return None
+    ref = TreeRef(tree, question, path, line)
+    context.tree_refs.append(ref)
+    return ref
+
+
+def _embed(attrs, path, line, problems, context: Context):
+    src = attrs.get("src")
+    if not isinstance(src, str) or not safe_url(src):
+        problems.warn(path, line, "<iframe> sans adresse sûre : retiré", "unsafe url")
+        return None
+    host = urlsplit(src).hostname or ""
+    if urlsplit(src).scheme != "https" or host not in context.iframe_hosts:
+        problems.warn(path, line, f"<iframe> depuis « {host or src[:40]} », hôte non autorisé : remplacé par un lien", "iframe host")
+    title = attrs.get("title") if isinstance(attrs.get("title"), str) else ""
+    return Embed(src=src, title=title or f"Contenu intégré depuis {host}", host=host)
+
+
+# --- rendering -------------------------------------------------------------------------
+
+_local = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = markdown.Markdown(
+            extensions=["tables", "fenced_code", "sane_lists", "toc"],
+            extension_configs={
+                "tables": {"use_align_attribute": True},
+                "toc": {"slugify": lambda value, sep: slugify(value), "permalink": "¶",
+                        "permalink_title": "Lien vers cette section", "permalink_class": "headerlink"},
+            },
+            output_format="html",
+        )
+        _local.md = md
+    return md
+
+
+@dataclass
+class Links:
+    """Maps the content's site-absolute links (api.gouv.fr paths) onto this site."""
+
+    base: str = ""  # relative path from the current page to the site root, e.g. "../../"
+    slugs: frozenset = frozenset()
+    producers: frozenset = frozenset()
+
+    def href(self, url: str) -> str | None:
+        url = url.strip()
+        if not safe_url(url):
+            return None
+        if not url.startswith("/") or url.startswith("//"):
+            return url
+        parts = urlsplit(url)
+        segments = [s for s in parts.path.split("/") if s]
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        if segments in (["rechercher-api"], ["les-api"]):
+            return f"{self.base}les-api/{fragment}"
+        if len(segments) >= 2 and segments[0] == "les-api" and segments[1] in self.slugs:
+            return f"{self.base}{'/'.join(segments)}/{fragment}"
+        if len(segments) == 2 and segments[0] == "producteurs" and segments[1] in self.producers:
+            return f"{self.base}producteurs/{segments[1]}/{fragment}"
+        return ORIGIN + url
+
+    def filter(self, tag: str, attr: str, value: str) -> str | None:
+        if attr == "href":
+            return self.href(value)
+        if attr == "target":
+            return "_blank" if value == "_blank" else None
+        if attr == "rel":
+            return "noopener noreferrer"
+        return value
+
+
+def sanitize(fragment: str, links: Links) -> str:
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=SAFE_SCHEMES,
+        attribute_filter=links.filter,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def render(markup: Markup | None, links: Links, render_block) -> tuple[str, list]:
+    """Markdown → HTML → nh3 → block components; returns the HTML and the TOC tokens."""
+    if not markup:
+        return "", []
+    md = _markdown()
+    md.reset()
+    raw = md.convert(markup.text)
+    toc = getattr(md, "toc_tokens", [])
+    clean = sanitize(raw, links)
+    if markup.blocks:
+        def put_back(match):
+            index = int(match.group(1))
+            return render_block(markup.blocks[index]) if index < len(markup.blocks) else ""
+
+        clean = _PLACEHOLDER.sub(put_back, clean)
+    return clean, toc

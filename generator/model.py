@@ -1,0 +1,293 @@
+"""Step 2 of the pipeline: validated model of a content folder.
+
+`load(content_dir)` reads every file, checks it against the format in `spec`, parses the
+Markdown bodies into components, resolves cross-file references (producers, question
+trees, themes) and returns a `Catalogue` together with every problem found.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import components, eligibility, scopes
+from .problems import Problems
+from .reading import Document, read
+from .spec import Bool, Field, Int, List, Map, Num, Str
+
+DETAIL_FIELDS = ("rate_limiting_description", "monitoring_description", "stats_detail_description")
+OPENNESS = {1: "open", 0: "semi_open", -1: "closed"}
+
+ACCESS_ENTRY = Map(
+    doc="Une réponse à « Qui êtes-vous ? » sur la page de demande d'accès.",
+    unknown="error",
+    fields={
+        "who": Field(List(Str(), lenient=True, min_items=1, doc="Libellés de ce public, ex. « Une administration »."), required=True),
+        "is_eligible": Field(Int(choices=(-1, 0, 1), doc="1 éligible, 0 peut-être, -1 non éligible."), required=True),
+        "description": Field(Str(markdown=True, doc="Markdown avec composants (Button, External, NextSteps, QuestionTree)."), default=""),
+    },
+)
+
+API = Map(
+    doc="Fiche d'une API, au format des fichiers `_data/api/*.md` d'api.gouv.fr.",
+    ignored=("layout", "hide_pre_footer", "additional_css", "useSwaggerProxy", "clients", "category"),
+    fields={
+        "title": Field(Str(doc="Nom de l'API."), required=True),
+        "tagline": Field(Str(doc="Une phrase qui dit à quoi sert l'API."), required=True),
+        "producer": Field(Str(kind="id", doc="Identifiant du producteur : nom d'un fichier de `producteurs/`."), required=True),
+        "is_open": Field(Int(choices=(-1, 0, 1), doc="1 accès libre, 0 compte nécessaire, -1 habilitation nécessaire."), required=True),
+        "partners": Field(List(Str(), doc="Co-producteurs : identifiants de `producteurs/` ou texte libre."), default=list),
+        "keywords": Field(List(Str(), lenient=True, doc="Mots-clés pour la recherche."), default=list),
+        "themes": Field(List(Str(), lenient=False, doc="Thèmes du catalogue."), default=list),
+        "is_france_connected": Field(Int(choices=(0, 1, 2), fallback=0, doc="0 non, 1 compatible FranceConnect, 2 FranceConnect obligatoire."), default=0),
+        "contact_link": Field(Str(kind="link", doc="E-mail ou adresse web de l'équipe.")),
+        "doc_tech_link": Field(Str(kind="url", doc="Spécification OpenAPI (lien)."), ),
+        "doc_tech_external": Field(Str(kind="url", doc="Documentation technique externe.")),
+        "external_site": Field(Str(kind="url", doc="Site de l'API.")),
+        "account_link": Field(Str(kind="url", doc="Page de création de compte (is_open: 0).")),
+        "datapass_link": Field(Str(kind="url", doc="Formulaire DataPass (is_open: -1).")),
+        "datagouv_uuid": Field(List(Str(), doc="Jeux de données data.gouv.fr liés.")),
+        "uptime": Field(Num(doc="Disponibilité en pourcentage.")),
+        "monitoring_link": Field(Str(kind="url")),
+        "monitoring_description": Field(Str(markdown=True)),
+        "rate_limiting_resume": Field(Str(doc="Limites d'appel, en une ligne.")),
+        "rate_limiting_description": Field(Str(markdown=True)),
+        "rate_limiting_link": Field(Str(kind="url")),
+        "stats_detail_resume": Field(Str()),
+        "stats_detail_description": Field(Str(markdown=True)),
+        "stats_detail_link": Field(Str(kind="url")),
+        "stat": Field(Map(unknown="warn", fields={
+            "url": Field(Str(kind="url")), "label": Field(Str()), "lastXdays": Field(Int()), "link": Field(Str(kind="url")),
+        }, ignored=("path",))),
+        "visits_2019": Field(Int()),
+        "last_update": Field(Str(doc="Date de dernière mise à jour (JJ/MM/AAAA).")),
+        "content_intro": Field(Str(markdown=True, doc="Introduction en Markdown, avant le corps.")),
+        "access_page": Field(List(ACCESS_ENTRY, doc="Les publics de la page de demande d'accès.")),
+        "franceconnect": Field(scopes.SPEC),
+    },
+)
+
+PRODUCER = Map(
+    doc="Producteur d'API, au format des fichiers `_data/producteurs/*.md` d'api.gouv.fr.",
+    ignored=("nameWithPronoun", "name_with_pronoun", "data", "annuaire", "siteOpenData", "siteAPI", "description"),
+    fields={
+        "name": Field(Str(doc="Nom complet."), required=True),
+        "acronym": Field(Str(doc="Sigle.")),
+        "type": Field(Str(doc="Ministère, Opérateur, Collectivité…")),
+        "short": Field(Str(doc="Description courte.")),
+        "contact": Field(Str(kind="link")),
+        "logo": Field(Str(doc="Nom du fichier de logo (facultatif).")),
+        "site": Field(Str(kind="url", doc="Site web du producteur.")),
+    },
+)
+
+
+@dataclass
+class AccessEntry:
+    who: list[str]
+    is_eligible: int
+    description: components.Markup
+    line: int
+
+    @property
+    def anchor(self) -> str:
+        return components.slugify(self.who[0])
+
+
+@dataclass
+class Producer:
+    slug: str
+    name: str
+    acronym: str = ""
+    type: str = ""
+    short: str = ""
+    contact: str = ""
+    logo: str = ""
+    site: str = ""
+    body: components.Markup | None = None
+    apis: list = field(default_factory=list)
+    partner_of: list = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"producteurs/{self.slug}/"
+
+
+@dataclass
+class Api:
+    slug: str
+    doc: Document
+    meta: dict  # cleaned front matter, for the sidebar's many optional fields
+    body: components.Markup
+    intro: components.Markup | None
+    details: dict  # sidebar Markdown snippets (rate limits, monitoring, stats), by field name
+    access: list[AccessEntry]
+    scopes: scopes.ScopeSet | None
+    producer: Producer | None = None
+    partners: list = field(default_factory=list)  # Producer or plain names
+
+    def __getattr__(self, name):
+        # Template convenience: api.title, api.tagline… read from the cleaned front matter.
+        meta = self.__dict__.get("meta", {})
+        if name in meta:
+            return meta[name]
+        if name in API.fields:
+            return None
+        raise AttributeError(name)
+
+    @property
+    def source(self) -> Path:
+        return self.doc.path
+
+    @property
+    def url(self) -> str:
+        return f"les-api/{self.slug}/"
+
+    @property
+    def openness(self) -> str:
+        return OPENNESS[self.meta["is_open"]]
+
+    @property
+    def contact_email(self) -> str | None:
+        link = self.meta.get("contact_link") or ""
+        if link.startswith("mailto:"):
+            return link[len("mailto:"):]
+        return link if "@" in link and "://" not in link else None
+
+
+@dataclass
+class Catalogue:
+    content_dir: Path
+    apis: dict[str, Api]
+    producers: dict[str, Producer]
+    trees: dict[str, eligibility.Tree]
+    themes: list[str]
+
+
+def _markup(text, doc, path, problems, context) -> components.Markup:
+    return components.parse(text or "", doc.path, doc.text_line(*path), problems, context)
+
+
+def _api(doc: Document, problems: Problems, context: components.Context) -> Api | None:
+    meta = API.clean(doc.meta, (), doc, problems)
+    if any(k not in meta for k, f in API.fields.items() if f.required):
+        return None
+    access = []
+    for index, entry in enumerate(meta.get("access_page", [])):
+        if "who" in entry and "is_eligible" in entry:
+            desc = components.parse(entry.get("description", ""), doc.path,
+                                    doc.text_line("access_page", index, "description"), problems, context)
+            access.append(AccessEntry(entry["who"], entry["is_eligible"], desc, doc.line("access_page", index)))
+    body = components.parse(doc.body, doc.path, doc.body_line, problems, context)
+    intro = _markup(meta.get("content_intro"), doc, ("content_intro",), problems, context) if meta.get("content_intro") else None
+    details = {key: _markup(meta[key], doc, (key,), problems, context) for key in DETAIL_FIELDS if meta.get(key)}
+    scope_set = scopes.from_meta(meta.get("franceconnect"), doc, problems) if "franceconnect" in meta else scopes.from_body(doc.body)
+    return Api(doc.slug, doc, meta, body, intro, details, access, scope_set)
+
+
+def _producer(doc: Document, problems: Problems, context) -> Producer | None:
+    meta = PRODUCER.clean(doc.meta, (), doc, problems)
+    if "name" not in meta:
+        return None
+    body = components.parse(doc.body, doc.path, doc.body_line, problems, context) if doc.body.strip() else None
+    return Producer(doc.slug, meta["name"], meta.get("acronym", ""), meta.get("type", ""), meta.get("short", ""),
+                    meta.get("contact", ""), meta.get("logo", ""), meta.get("site", ""), body)
+
+
+def api_files(content_dir: Path) -> list[Path]:
+    # `*.md.example` are templates for contributors, not APIs.
+    return sorted(p for p in (content_dir / "api").glob("*.md") if p.is_file())
+
+
+def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_HOSTS) -> Catalogue:
+    content_dir = Path(content_dir)
+    if not (content_dir / "api").is_dir():
+        problems.error(content_dir, 1, "dossier de contenu sans sous-dossier `api/`", "layout")
+        return Catalogue(content_dir, {}, {}, {}, [])
+    trees = eligibility.load_trees(content_dir / "question-trees", problems)
+    context = components.Context(trees=trees, iframe_hosts=tuple(iframe_hosts))
+
+    producers: dict[str, Producer] = {}
+    for path in sorted((content_dir / "producteurs").glob("*.md")):
+        doc = read(path, problems)
+        if doc and (producer := _producer(doc, problems, context)):
+            producers[producer.slug] = producer
+
+    apis: dict[str, Api] = {}
+    for path in api_files(content_dir):
+        doc = read(path, problems)
+        if doc is None:
+            continue
+        api = _api(doc, problems, context)
+        if api is None:
+            continue
+        apis[api.slug] = api
+        _link(api, doc, producers, problems)
+        for ref in context.take_tree_refs():
+            if not eligibility.resolve(trees, ref):
+                problems.warn(ref.path, ref.line, f"QuestionTree : arbre « {ref.tree} » / question « {ref.question} » introuvable"
+                              f" dans question-trees/ ; remplacé par le lien DataPass de l'API", "dangling question tree")
+                ref.fallback = api.meta.get("datapass_link")
+    themes = _themes(apis, problems)
+    return Catalogue(content_dir, apis, producers, trees, themes)
+
+
+def _link(api: Api, doc: Document, producers: dict, problems: Problems) -> None:
+    producer = producers.get(api.meta["producer"])
+    if producer is None:
+        problems.error(doc.path, doc.line("producer"), f"producer: aucun fichier producteurs/{api.meta['producer']}.md", "dangling producer")
+    else:
+        api.producer = producer
+        producer.apis.append(api)
+    for index, name in enumerate(api.meta.get("partners", [])):
+        partner = producers.get(name)
+        if partner is None:
+            problems.warn(doc.path, doc.line("partners", index), f"partners[{index}]: « {name} » n'a pas de fichier producteurs/ ; affiché sans lien", "partner without producer")
+            api.partners.append(name)
+        else:
+            api.partners.append(partner)
+            partner.partner_of.append(api)
+
+
+def theme_key(theme: str) -> str:
+    text = unicodedata.normalize("NFKD", theme)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.casefold().split())
+
+
+def _themes(apis: dict[str, Api], problems: Problems) -> list[str]:
+    """Themes spelt several ways are folded into their most common spelling, with a warning."""
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    for api in apis.values():
+        for theme in api.meta.get("themes", []):
+            spellings[theme_key(theme)][theme] += 1
+    canonical = {key: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for key, c in spellings.items()}
+    for api in apis.values():
+        fixed = []
+        for index, theme in enumerate(api.meta.get("themes", [])):
+            best = canonical[theme_key(theme)]
+            if theme != best:
+                problems.warn(api.source, api.doc.line("themes", index), f"themes[{index}]: « {theme} » est écrit « {best} » ailleurs ; lu comme « {best} »", "theme spelling")
+            if best not in fixed:
+                fixed.append(best)
+        api.meta["themes"] = fixed
+    return sorted(canonical.values(), key=theme_key)
+
+
+
+def content_epoch(catalogue: Catalogue) -> int:
+    """A build date taken from the content (newest `last_update`), so two builds are byte-identical."""
+    import datetime as dt
+
+    newest = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    for api in catalogue.apis.values():
+        text = str(api.meta.get("last_update") or "")
+        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+            try:
+                newest = max(newest, dt.datetime.strptime(text, fmt).replace(tzinfo=dt.timezone.utc))
+                break
+            except ValueError:
+                continue
+    return int(newest.timestamp())

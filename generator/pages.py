@@ -1,0 +1,197 @@
+"""Step 3 of the pipeline: turn the catalogue into pages and JSON exports.
+
+Nothing here needs MkDocs: every page is a source path, a title, an HTML body rendered by
+our own autoescaping templates, and TOC tokens. The plugin hands them to MkDocs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from . import components, schema
+from .components import Embed, Links, NextSteps, TreeRef
+from .eligibility import resolve
+from .model import Api, Catalogue, Producer
+from .scopes import NO_POPULATION, dumps
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "overrides" / "fragments"
+VERDICTS = {
+    1: ("eligible", "Vous êtes éligible", "✅"),
+    0: ("maybe", "Vous êtes peut-être éligible", "🤔"),
+    -1: ("ineligible", "Désolé, vous n'êtes pas éligible", "⛔"),
+}
+ACCESS = {
+    "open": ("Accès libre", "Cette API est ouverte : aucune démarche n'est nécessaire."),
+    "semi_open": ("Compte nécessaire", "Il faut créer un compte pour utiliser cette API."),
+    "closed": ("Habilitation nécessaire", "L'accès est réservé aux organismes habilités, sur demande."),
+}
+
+
+@dataclass
+class Page:
+    src: str  # Markdown source path MkDocs will see, e.g. "les-api/x/index.md"
+    title: str
+    html: str
+    toc: list = field(default_factory=list)
+    description: str = ""
+    kind: str = "page"  # api | access | scopes | producer | catalogue
+
+
+def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,  # every front-matter string is escaped; only our renderers' output is marked safe
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=False,
+    )
+    env.globals.update(VERDICTS=VERDICTS, ACCESS=ACCESS, NO_POPULATION=NO_POPULATION)
+    env.filters["slug"] = components.slugify
+    env.filters["uptime_level"] = lambda v: "good" if v >= 98 else ("medium" if v >= 90 else "bad")
+    env.filters["percent"] = lambda v: (f"{v:.2f}".rstrip("0").rstrip(".")).replace(".", ",") + " %"
+    return env
+
+
+class Renderer:
+    """Renders Markup and block components for one page (links are relative to it)."""
+
+    def __init__(self, env: jinja2.Environment, catalogue: Catalogue, depth: int, ids: itertools.count):
+        self.env = env
+        self.catalogue = catalogue
+        self.base = "../" * depth
+        self.links = Links(self.base, frozenset(catalogue.apis), frozenset(catalogue.producers))
+        self.ids = ids  # unique ids across a page, for repeated trees
+
+    def markup(self, markup) -> str:
+        return self.markup_with_toc(markup)[0]
+
+    def markup_with_toc(self, markup):
+        return components.render(markup, self.links, self.block)
+
+    def block(self, block) -> str:
+        if isinstance(block, NextSteps):
+            return self.env.get_template("next_steps.html").render(step=block)
+        if isinstance(block, Embed):
+            allowed = block.host in self.catalogue_iframe_hosts()
+            return self.env.get_template("embed.html").render(embed=block, allowed=allowed)
+        if isinstance(block, TreeRef):
+            question = resolve(self.catalogue.trees, block)
+            if question is None:
+                return self.env.get_template("datapass_fallback.html").render(link=block.fallback and self.links.href(block.fallback))
+            tree = self.catalogue.trees[block.tree]
+            return self.env.get_template("question_tree.html").render(
+                tree=tree, question=question, uid=f"qt{next(self.ids)}", r=self)
+        return ""
+
+    def next_id(self) -> str:
+        return f"q{next(self.ids)}"
+
+    def catalogue_iframe_hosts(self):
+        return getattr(self.catalogue, "iframe_hosts", components.IFRAME_HOSTS)
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def href(self, url: str) -> str:
+        """A front-matter URL, with the content's site-absolute paths mapped onto this site."""
+        return self.links.href(url) or "#"
+
+
+def _render(env, name: str, **context) -> str:
+    return env.get_template(name).render(**context)
+
+
+def api_page(env, catalogue: Catalogue, api: Api) -> Page:
+    r = Renderer(env, catalogue, 2, itertools.count())
+    body, toc = r.markup_with_toc(api.body)
+    intro = r.markup(api.intro) if api.intro else ""
+    details = {key: r.markup(markup) for key, markup in api.details.items()}
+    html = _render(env, "api.html", api=api, body=body, intro=intro, details=details, r=r)
+    return Page(api.url + "index.md", api.title, html, toc, api.tagline, "api")
+
+
+def access_page(env, catalogue: Catalogue, api: Api) -> Page:
+    r = Renderer(env, catalogue, 3, itertools.count())
+    entries = [(entry, r.markup(entry.description)) for entry in api.access]
+    html = _render(env, "access.html", api=api, entries=entries, r=r)
+    return Page(api.url + "demande-acces/index.md", f"Demande d'habilitation {api.title}", html, [], api.tagline, "access")
+
+
+def scopes_page(env, catalogue: Catalogue, api: Api) -> Page:
+    r = Renderer(env, catalogue, 3, itertools.count())
+    scope_set = api.scopes
+    data = dumps(scope_set.to_json())
+    html = _render(env, "scopes.html", api=api, scopes=scope_set, data=data, r=r)
+    toc = [{"level": 2, "id": "reference", "name": "Les scopes", "children": []}]
+    if scope_set.use_cases:
+        toc.append({"level": 2, "id": "cas-d-usage", "name": "Cas d'usage", "children": []})
+    toc.append({"level": 2, "id": "choisir", "name": "Choisir ses scopes", "children": []})
+    return Page(api.url + "scopes/index.md", f"Scopes FranceConnect – {api.title}", html, toc, api.tagline, "scopes")
+
+
+def producer_page(env, catalogue: Catalogue, producer: Producer) -> Page:
+    r = Renderer(env, catalogue, 2, itertools.count())
+    body = r.markup(producer.body) if producer.body else ""
+    html = _render(env, "producer.html", producer=producer, body=body, r=r)
+    return Page(producer.url + "index.md", producer.name, html, [], producer.short, "producer")
+
+
+def catalogue_page(env, catalogue: Catalogue) -> Page:
+    r = Renderer(env, catalogue, 1, itertools.count())
+    apis = sorted(catalogue.apis.values(), key=lambda a: components.slugify(a.title))
+    html = _render(env, "catalogue.html", apis=apis, themes=catalogue.themes, r=r)
+    return Page("les-api/index.md", "Les API", html, [], "Toutes les API du catalogue", "catalogue")
+
+
+def pages(catalogue: Catalogue, env: jinja2.Environment | None = None) -> list[Page]:
+    env = env or environment()
+    out = [catalogue_page(env, catalogue)]
+    for api in catalogue.apis.values():
+        out.append(api_page(env, catalogue, api))
+        if api.access:
+            out.append(access_page(env, catalogue, api))
+        if api.scopes:
+            out.append(scopes_page(env, catalogue, api))
+    for producer in catalogue.producers.values():
+        out.append(producer_page(env, catalogue, producer))
+    return out
+
+
+def api_summary(api: Api) -> dict:
+    """One entry of /api/v1/apis.json, in the shape of api.gouv.fr's /api/v1/apis."""
+    producer = api.producer
+    return {
+        "title": api.title,
+        "tagline": api.tagline,
+        "path": f"/{api.url}",
+        "slug": api.slug,
+        "openness": api.openness,
+        "owner": producer.name if producer else api.meta["producer"],
+        "owner_acronym": (producer.acronym if producer else "") or None,
+        "logo": (producer.logo if producer else "") or None,
+        "datagouv_uuid": api.meta.get("datagouv_uuid", []),
+        "datapass_link": api.meta.get("datapass_link") or None,
+    }
+
+
+def exports(catalogue: Catalogue) -> dict[str, str]:
+    """Static JSON files, keyed by their path in the site."""
+    apis = sorted(catalogue.apis.values(), key=lambda a: a.slug)
+    out = {"api/v1/apis.json": _json([api_summary(a) for a in apis])}
+    for api in apis:
+        out[f"api/v1/apis/{api.slug}.json"] = _json(api_summary(api))
+        if api.scopes:
+            out[f"{api.url}scopes.json"] = _json(api.scopes.to_json())
+    out["schema/api.schema.json"] = _json(schema.api_schema())
+    return out
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+

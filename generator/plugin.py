@@ -1,0 +1,75 @@
+"""Thin MkDocs glue: load the catalogue, hand its pages and exports to MkDocs."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import get_toc
+
+from . import components, model, pages
+from .problems import Problems
+
+log = logging.getLogger("mkdocs.plugins.api-catalogue")
+
+
+class CatalogueConfig(Config):
+    content = c.Type(str, default="content")
+    iframe_hosts = c.ListOfItems(c.Type(str), default=list(components.IFRAME_HOSTS))
+
+
+class CataloguePlugin(BasePlugin[CatalogueConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self):
+        self.preloaded: tuple[model.Catalogue, Problems] | None = None  # set by the CLI, which already checked
+        self.pages: dict[str, pages.Page] = {}
+
+    def content_dir(self, config) -> Path:
+        path = Path(self.config.content)
+        return path if path.is_absolute() else Path(config.config_file_path).parent / path
+
+    def on_files(self, files: Files, /, *, config) -> Files:
+        if self.preloaded:
+            catalogue, problems = self.preloaded
+        else:
+            problems = Problems()
+            catalogue = model.load(self.content_dir(config), problems, self.config.iframe_hosts)
+            if problems.errors:
+                raise PluginError("contenu invalide :\n" + "\n".join(str(p) for p in problems.sorted()))
+            for problem in problems.sorted():
+                log.warning(str(problem))
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(model.content_epoch(catalogue)))
+        env = pages.environment(Path(config.theme.custom_dir or pages.TEMPLATES.parent) / "fragments")
+        self.pages = {page.src: page for page in pages.pages(catalogue, env)}
+        for src, page in self.pages.items():
+            files.append(File.generated(config, src, content=f"# {page.title}\n"))
+        for path, text in pages.exports(catalogue).items():
+            files.append(File.generated(config, path, content=text))
+        return files
+
+    def on_page_markdown(self, markdown: str, /, *, page, config, files) -> str:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None:
+            return markdown
+        page.meta["title"] = generated.title
+        if generated.description:
+            page.meta["description"] = generated.description
+        return ""
+
+    def on_page_content(self, html: str, /, *, page, config, files) -> str:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None:
+            return html
+        page.toc = get_toc(generated.toc)
+        return generated.html
+
+    def on_serve(self, server, /, *, config, builder):
+        server.watch(str(self.content_dir(config)))
+        return server

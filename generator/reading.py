@@ -1,0 +1,175 @@
+"""Step 1 of the pipeline: read content files into raw documents with line numbers.
+
+Reading never raises: every problem goes to `Problems`, and a file that cannot be read
+yields no document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from .problems import Problems
+
+FieldPath = tuple  # ("access_page", 0, "is_eligible")
+
+_HANDLER = frontmatter.YAMLHandler()
+
+
+@dataclass
+class Document:
+    """One content file: its front matter as plain data, where each field sits, and its body."""
+
+    path: Path
+    meta: dict[str, Any]
+    body: str = ""
+    body_line: int = 1  # file line of the body's first line
+    key_lines: dict[FieldPath, int] = field(default_factory=dict)
+    text_lines: dict[FieldPath, int] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        return self.path.name.split(".", 1)[0]
+
+    def line(self, *path) -> int:
+        """The line of a field, or of its closest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.key_lines:
+                return self.key_lines[path]
+            path = path[:-1]
+        return 1
+
+    def text_line(self, *path) -> int:
+        """The line where a string value's text starts (the line after `|` for block scalars)."""
+        return self.text_lines.get(tuple(path), self.line(*path))
+
+
+def decode(raw: bytes, path: Path, problems: Problems) -> str | None:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.error(path, line, f"le fichier n'est pas en UTF-8 (octet {raw[exc.start]:#04x})", "encoding")
+        return None
+    # Editors on Windows leave a BOM and CRLF line ends; the corpus has both.
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _walk(node: yaml.Node, path: FieldPath, doc: Document, problems: Problems, seen: set, offset: int) -> None:
+    if id(node) in seen:  # aliases share nodes
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        keys: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else repr(key_node.value)
+            line = key_node.start_mark.line + 1 + offset
+            if key in keys:
+                problems.error(doc.path, line, f"{_dotted(path + (key,))}: clé en double (déjà ligne {keys[key]})",
+                               "duplicate key")
+            keys[key] = line
+            doc.key_lines[path + (key,)] = line
+            _scalar_line(value_node, path + (key,), doc, offset)
+            _walk(value_node, path + (key,), doc, problems, seen, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            doc.key_lines[path + (index,)] = item.start_mark.line + 1 + offset
+            _scalar_line(item, path + (index,), doc, offset)
+            _walk(item, path + (index,), doc, problems, seen, offset)
+
+
+def _scalar_line(node: yaml.Node, path: FieldPath, doc: Document, offset: int) -> None:
+    if isinstance(node, yaml.ScalarNode):
+        block = node.style in ("|", ">")
+        doc.text_lines[path] = node.start_mark.line + offset + (2 if block else 1)
+
+
+def _dotted(path: FieldPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(racine)"
+
+
+dotted = _dotted
+
+
+def parse(text: str, path: Path, problems: Problems) -> Document | None:
+    """Split front matter from body and load the YAML, keeping each field's line."""
+    if not text.strip():
+        problems.error(path, 1, "fichier vide : il faut un en-tête YAML entre deux lignes `---`", "front matter")
+        return None
+    if not _HANDLER.detect(text):
+        problems.error(path, 1, "le fichier doit commencer par une ligne `---` (en-tête YAML)", "front matter")
+        return None
+    try:
+        fm, body = _HANDLER.split(text)
+    except ValueError:
+        problems.error(path, 1, "l'en-tête YAML n'est pas fermé par une ligne `---`", "front matter")
+        return None
+    # The delimiter pattern may swallow blank lines, so count lines from real offsets.
+    fm_start = text.index(fm) if fm else 3
+    body_line = text.count("\n", 0, len(text) - len(body)) + 1
+    doc = Document(path=path, meta={}, body=body, body_line=body_line)
+    return doc if _load_mapping(fm, doc, problems, text.count("\n", 0, fm_start)) else None
+
+
+def _load_mapping(text: str, doc: Document, problems: Problems, offset: int = 0) -> bool:
+    path = doc.path
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            _walk(node, (), doc, problems, set(), offset)
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + offset if mark else 1
+        reason = exc.problem or exc.context or "syntaxe invalide"
+        problems.error(path, line, f"YAML invalide : {reason}", "yaml")
+        return False
+    except (yaml.YAMLError, RecursionError, TypeError, ValueError) as exc:
+        problems.error(path, 1, f"YAML invalide : {exc.__class__.__name__}", "yaml")
+        return False
+    finally:
+        loader.dispose()
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problems.error(path, 1, "le YAML doit être une table de clés (`clé: valeur`)", "front matter")
+        return False
+    doc.meta = {str(k): v for k, v in data.items()}
+    return True
+
+
+def read(path: Path, problems: Problems) -> Document | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.error(path, 1, f"lecture impossible : {exc.strerror}", "io")
+        return None
+    text = decode(raw, path, problems)
+    return None if text is None else parse(text, path, problems)
+
+
+def load_yaml(path: Path, problems: Problems) -> Document | None:
+    """Read a plain YAML file (a question tree) into a Document with no body."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.error(path, 1, f"lecture impossible : {exc.strerror}", "io")
+        return None
+    text = decode(raw, path, problems)
+    if text is None:
+        return None
+    doc = Document(path=path, meta={})
+    return doc if _load_mapping(text, doc, problems) else None

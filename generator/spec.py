@@ -1,0 +1,281 @@
+"""A small declarative description of the content format.
+
+One spec drives validation (with file, line and field path for every problem) and the
+published JSON Schema, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .problems import Problems
+from .reading import Document, dotted
+
+MISSING = object()
+_URL = re.compile(r"^(https?://[^\s]+|/[^\s]*|mailto:[^\s]+)$")
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+
+class Check:
+    """Base: `clean` returns the cleaned value, or MISSING after reporting a problem."""
+
+    doc: str = ""
+    null_list_warning = False
+
+    def clean(self, value, path, doc: Document, problems: Problems):
+        raise NotImplementedError
+
+    def schema(self) -> dict:
+        raise NotImplementedError
+
+    def _bad(self, path, doc, problems, message, category="type"):
+        problems.error(doc.path, doc.line(*path), f"{dotted(path)}: {message}", category)
+        return MISSING
+
+
+@dataclass
+class Str(Check):
+    doc: str = ""
+    kind: str = "text"  # text | url | link (url or e-mail) | slug | id
+    markdown: bool = False
+
+    def clean(self, value, path, doc, problems):
+        if isinstance(value, (_dt.date, _dt.datetime)):
+            value = value.isoformat()
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)  # `last_update: 2022` is a year, not a mistake worth failing on
+        if not isinstance(value, str):
+            return self._bad(path, doc, problems, f"doit être un texte, pas {_kind(value)}")
+        value = value.strip() if not self.markdown else value
+        if self.kind == "url" and value and not _URL.match(value):
+            return self._bad(path, doc, problems, f"adresse invalide « {_short(value)} » (https://, http://, mailto: ou /chemin)", "url")
+        if self.kind == "link" and value and not (_URL.match(value) or _EMAIL.match(value)):
+            first = re.split(r"[\s,;]+", value)[0]
+            if _URL.match(first) or _EMAIL.match(first):
+                problems.warn(doc.path, doc.line(*path), f"{dotted(path)}: une seule adresse est attendue ; seule « {first} » est gardée", "several addresses")
+                return first
+            return self._bad(path, doc, problems, f"ni une adresse web ni un e-mail : « {_short(value)} »", "url")
+        if self.kind == "id" and not re.fullmatch(r"[A-Za-z0-9_.:-]+", value):
+            return self._bad(path, doc, problems, f"identifiant invalide « {_short(value)} » (lettres, chiffres, _ . : -)")
+        return value
+
+    def schema(self):
+        out = {"type": "string"}
+        if self.kind in ("url", "link"):
+            out["pattern"] = r"^(https?://|/|mailto:)" if self.kind == "url" else r"^(https?://|/|mailto:|[^@\s]+@)"
+        if self.kind == "id":
+            out["pattern"] = r"^[A-Za-z0-9_.:-]+$"
+        return _with_doc(out, self.doc)
+
+
+@dataclass
+class Int(Check):
+    doc: str = ""
+    choices: tuple = ()
+    fallback: int | None = None  # a value outside `choices` becomes this, with a warning
+
+    def clean(self, value, path, doc, problems):
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+                value = int(value)
+            else:
+                expected = f"doit valoir {_or(self.choices)}" if self.choices else "doit être un nombre entier"
+                return self._bad(path, doc, problems, f"{expected}, pas {_kind(value)}")
+        if self.choices and value not in self.choices and self.fallback is not None:
+            problems.warn(doc.path, doc.line(*path), f"{dotted(path)}: doit valoir {_or(self.choices)}, pas {value} ; lu comme {self.fallback}", "value")
+            return self.fallback
+        if self.choices and value not in self.choices:
+            return self._bad(path, doc, problems, f"doit valoir {_or(self.choices)}, pas {value}", "value")
+        return value
+
+    def schema(self):
+        out = {"type": "integer"}
+        if self.choices:
+            out["enum"] = list(self.choices)
+        return _with_doc(out, self.doc)
+
+
+@dataclass
+class Num(Check):
+    doc: str = ""
+
+    def clean(self, value, path, doc, problems):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return self._bad(path, doc, problems, f"doit être un nombre, pas {_kind(value)}")
+        return value
+
+    def schema(self):
+        return _with_doc({"type": "number"}, self.doc)
+
+
+@dataclass
+class Bool(Check):
+    doc: str = ""
+
+    def clean(self, value, path, doc, problems):
+        if not isinstance(value, bool):
+            return self._bad(path, doc, problems, f"doit valoir true ou false, pas {_kind(value)}")
+        return value
+
+    def schema(self):
+        return _with_doc({"type": "boolean"}, self.doc)
+
+
+@dataclass
+class Anything(Check):
+    doc: str = ""
+
+    def clean(self, value, path, doc, problems):
+        return value
+
+    def schema(self):
+        return _with_doc({}, self.doc)
+
+
+@dataclass
+class List(Check):
+    item: Check = None
+    doc: str = ""
+    min_items: int = 0
+    # A scalar where a list was expected is taken as a one-item list, with a warning.
+    lenient: bool = False
+
+    def clean(self, value, path, doc, problems):
+        if not isinstance(value, list):
+            if self.lenient and isinstance(value, str):
+                problems.warn(doc.path, doc.line(*path), f"{dotted(path)}: une liste est attendue ; « {_short(value)} » est lu comme une liste d'un élément", "scalar for list")
+                value = [value]
+            else:
+                return self._bad(path, doc, problems, f"doit être une liste (`- élément` par ligne), pas {_kind(value)}")
+        out = []
+        for index, item in enumerate(value):
+            if item is None:
+                problems.warn(doc.path, doc.line(*path, index), f"{dotted(path + (index,))}: élément vide ignoré", "null list")
+                continue
+            cleaned = self.item.clean(item, path + (index,), doc, problems)
+            if cleaned is not MISSING:
+                out.append(cleaned)
+        if len(out) < self.min_items and len(value) >= self.min_items:
+            return MISSING  # item problems already reported
+        if len(value) < self.min_items:
+            return self._bad(path, doc, problems, f"il faut au moins {self.min_items} élément(s)", "value")
+        return out
+
+    def schema(self):
+        out = {"type": "array", "items": self.item.schema()}
+        if self.min_items:
+            out["minItems"] = self.min_items
+        return _with_doc(out, self.doc)
+
+
+@dataclass
+class Field:
+    check: Check
+    required: bool = False
+    default: Any = None
+
+
+@dataclass
+class Map(Check):
+    fields: dict[str, Field] = field(default_factory=dict)
+    doc: str = ""
+    # Keys that real files carry but that we do not render: accepted silently.
+    ignored: tuple = ()
+    unknown: str = "warn"  # warn | error
+    values: Check | None = None  # for free-form maps: a check applied to every value
+
+    def clean(self, value, path, doc, problems):
+        if not isinstance(value, dict):
+            return self._bad(path, doc, problems, f"doit être une table (`clé: valeur`), pas {_kind(value)}")
+        out = {}
+        for key, raw in value.items():
+            key = str(key)
+            spec = self.fields.get(key)
+            if spec is None:
+                if self.values is not None:
+                    cleaned = self.values.clean(raw, path + (key,), doc, problems)
+                    if cleaned is not MISSING:
+                        out[key] = cleaned
+                    continue
+                if key in self.ignored:
+                    continue
+                hint = _closest(key, self.fields)
+                message = f"{dotted(path + (key,))}: clé inconnue" + (f" (vouliez-vous dire « {hint} » ?)" if hint else "")
+                if self.unknown == "error":
+                    problems.error(doc.path, doc.line(*path, key), message, "unknown key")
+                else:
+                    problems.warn(doc.path, doc.line(*path, key), message, "unknown key")
+                continue
+            if raw is None:
+                if isinstance(spec.check, List):
+                    problems.warn(doc.path, doc.line(*path, key), f"{dotted(path + (key,))}: valeur vide (null) là où une liste est attendue ; lue comme une liste vide", "null list")
+                continue
+            cleaned = spec.check.clean(raw, path + (key,), doc, problems)
+            if cleaned is not MISSING:
+                out[key] = cleaned
+        for key, spec in self.fields.items():
+            if key not in value or value[key] is None:
+                if spec.required and key not in out:
+                    where = doc.line(*path) if path else 1
+                    problems.error(doc.path, where, f"{dotted(path + (key,))}: champ obligatoire manquant", "missing field")
+                    continue
+            if key not in out and spec.default is not None:
+                out[key] = spec.default() if callable(spec.default) else spec.default
+        return out
+
+    def schema(self):
+        out = {"type": "object"}
+        if self.fields:
+            out["properties"] = {k: f.check.schema() for k, f in self.fields.items()}
+            for key in self.ignored:
+                out["properties"].setdefault(key, {"description": "Accepté, non affiché."})
+            required = [k for k, f in self.fields.items() if f.required]
+            if required:
+                out["required"] = required
+            if self.unknown == "error":
+                out["additionalProperties"] = False
+        if self.values is not None:
+            out["additionalProperties"] = self.values.schema()
+        return _with_doc(out, self.doc)
+
+
+def _with_doc(schema: dict, doc: str) -> dict:
+    if doc:
+        schema["description"] = doc
+    return schema
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "une valeur vide"
+    if isinstance(value, bool):
+        return f"le booléen {'true' if value else 'false'} (yes/no/on/off en YAML)"
+    if isinstance(value, str):
+        return f"le texte « {_short(value)} »"
+    if isinstance(value, (int, float)):
+        return f"le nombre {value}"
+    if isinstance(value, list):
+        return "une liste"
+    if isinstance(value, dict):
+        return "une table"
+    return type(value).__name__
+
+
+def _short(text: str, size: int = 60) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _or(choices) -> str:
+    items = [str(c) for c in choices]
+    return ", ".join(items[:-1]) + " ou " + items[-1] if len(items) > 1 else items[0]
+
+
+def _closest(key: str, known) -> str | None:
+    import difflib
+
+    match = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    return match[0] if match else None

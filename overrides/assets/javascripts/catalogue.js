@@ -1,0 +1,52 @@
+// Catalogue filters: free text (accent-insensitive, every term must match), theme,
+// access mode and FranceConnect. The filters live in the URL so a list can be shared.
+(function () {
+  "use strict";
+  function fold(text) {
+    return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function init() {
+    var form = document.querySelector("[data-catalogue-filters]");
+    if (!form || form.dataset.ready) return;
+    form.dataset.ready = "1";
+    var items = Array.prototype.slice.call(document.querySelectorAll(".api-list .api-item"));
+    var haystacks = items.map(function (item) { return fold(item.dataset.search); });
+    var count = document.querySelector("[data-catalogue-count]");
+    var params = new URLSearchParams(location.search);
+    form.elements.q.value = params.get("q") || "";
+    form.elements.theme.value = params.get("theme") || "";
+    form.elements.acces.value = params.get("acces") || "";
+    form.elements.fc.checked = params.get("fc") === "1";
+
+    function apply() {
+      var terms = fold(form.elements.q.value).split(/\s+/).filter(Boolean);
+      var theme = form.elements.theme.value;
+      var access = form.elements.acces.value;
+      var fc = form.elements.fc.checked;
+      var shown = 0;
+      items.forEach(function (item, index) {
+        var ok = terms.every(function (t) { return haystacks[index].indexOf(t) !== -1; }) &&
+          (!theme || (" " + item.dataset.themes).indexOf(" " + theme + " ") !== -1) &&
+          (!access || item.dataset.access === access) &&
+          (!fc || item.dataset.fc === "1");
+        item.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      count.textContent = shown + " API affichée" + (shown > 1 ? "s" : "") + " sur " + items.length;
+      var url = new URL(location.href);
+      [["q", form.elements.q.value.trim()], ["theme", theme], ["acces", access], ["fc", fc ? "1" : ""]].forEach(function (p) {
+        if (p[1]) url.searchParams.set(p[0], p[1]); else url.searchParams.delete(p[0]);
+      });
+      history.replaceState(history.state, "", url.pathname + url.search + url.hash);
+    }
+
+    form.addEventListener("input", apply);
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.hidden = false;
+    apply();
+  }
+  if (window.document$) window.document$.subscribe(init);
+  else document.addEventListener("DOMContentLoaded", init);
+})();

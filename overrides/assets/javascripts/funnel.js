@@ -1,0 +1,61 @@
+// Eligibility funnel: one audience open at a time, deep links (#une-administration),
+// back/forward, and question trees whose changed answers clear what lay below them.
+(function () {
+  "use strict";
+  var listening = false;
+
+  function audiences() {
+    return Array.prototype.slice.call(document.querySelectorAll("[data-funnel] details[data-audience]"));
+  }
+
+  function clearAnswers(element) {
+    element.querySelectorAll("input[type=radio]").forEach(function (input) { input.checked = false; });
+  }
+
+  function applyHash(focus) {
+    var list = audiences();
+    if (!list.length) return;
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = list.find(function (d) { return d.id === id; });
+    list.forEach(function (d) { d.open = d === target; });
+    if (target && focus) target.querySelector("summary").focus();
+  }
+
+  function init() {
+    var root = document.querySelector("[data-funnel]");
+    if (!root || root.dataset.ready) return;
+    root.dataset.ready = "1";
+    var list = audiences();
+    list.forEach(function (details) {
+      details.addEventListener("toggle", function () {
+        if (details.open) {
+          list.forEach(function (other) { if (other !== details) other.open = false; });
+          if (location.hash !== "#" + details.id) history.pushState(null, "", "#" + details.id);
+        } else {
+          clearAnswers(details);
+          var anyOpen = list.some(function (d) { return d.open; });
+          if (!anyOpen && location.hash === "#" + details.id) {
+            history.pushState(null, "", location.pathname + location.search);
+          }
+        }
+      });
+    });
+    root.addEventListener("change", function (event) {
+      var input = event.target;
+      if (input.type !== "radio") return;
+      var question = input.closest(".qt-question");
+      question.querySelectorAll(":scope > .qt-outcome").forEach(function (outcome) {
+        if (outcome.dataset.outcome !== input.value) clearAnswers(outcome);
+      });
+    });
+    applyHash(true);
+    if (!listening) {
+      listening = true;
+      window.addEventListener("popstate", function () { applyHash(true); });
+      window.addEventListener("hashchange", function () { applyHash(true); });
+    }
+  }
+
+  if (window.document$) window.document$.subscribe(init);
+  else document.addEventListener("DOMContentLoaded", init);
+})();
