@@ -15,6 +15,7 @@ from . import model
 from .problems import Problems
 
 ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
 
 def _report(problems: Problems, stream=sys.stderr) -> None:
@@ -90,7 +91,14 @@ def main(argv=None) -> int:
     build_cmd.add_argument("--site-dir", type=Path, default=ROOT / "site")
     build_cmd.add_argument("--strict", action="store_true", help="les avertissements font échouer la construction")
     build_cmd.add_argument("--config-file", type=Path, default=ROOT / "mkdocs.yml")
+    sub.add_parser("schema", help="régénère les schémas JSON de generator/schemas/")
     args = parser.parse_args(argv)
+    if args.command == "schema":
+        from .schema import write_schemas
+
+        for path in write_schemas(SCHEMAS):
+            print(path)
+        return 0
     if args.command == "check":
         _, problems = check(args.content)
         _report(problems, sys.stdout)

@@ -19,3 +19,17 @@ def tree_schema() -> dict:
     schema.update({"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "question-tree.schema.json",
                    "title": "Arbre de questions"})
     return schema
+
+
+def write_schemas(folder) -> list:
+    import json
+    from pathlib import Path
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, data in (("api.schema.json", api_schema()), ("question-tree.schema.json", tree_schema())):
+        path = folder / name
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        out.append(path)
+    return out
