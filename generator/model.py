@@ -171,19 +171,20 @@ def _markup(text, doc, path, problems, context) -> components.Markup:
 
 
 def _api(doc: Document, problems: Problems, context: components.Context) -> Api | None:
+    """Check everything in the file, even when a required field is broken, so one run reports it all."""
     meta = API.clean(doc.meta, (), doc, problems)
-    if any(k not in meta for k, f in API.fields.items() if f.required):
-        return None
     access = []
     for index, entry in enumerate(meta.get("access_page", [])):
+        desc = components.parse(entry.get("description", ""), doc.path,
+                                doc.text_line("access_page", index, "description"), problems, context)
         if "who" in entry and "is_eligible" in entry:
-            desc = components.parse(entry.get("description", ""), doc.path,
-                                    doc.text_line("access_page", index, "description"), problems, context)
             access.append(AccessEntry(entry["who"], entry["is_eligible"], desc, doc.line("access_page", index)))
     body = components.parse(doc.body, doc.path, doc.body_line, problems, context)
     intro = _markup(meta.get("content_intro"), doc, ("content_intro",), problems, context) if meta.get("content_intro") else None
     details = {key: _markup(meta[key], doc, (key,), problems, context) for key in DETAIL_FIELDS if meta.get(key)}
-    scope_set = scopes.from_meta(meta.get("franceconnect"), doc, problems) if "franceconnect" in meta else scopes.from_body(doc.body)
+    scope_set = scopes.from_meta(meta["franceconnect"], doc, problems) if "franceconnect" in meta else scopes.from_body(doc.body)
+    if any(k not in meta for k, f in API.fields.items() if f.required):
+        return None
     return Api(doc.slug, doc, meta, body, intro, details, access, scope_set)
 
 
@@ -221,24 +222,24 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
         if doc is None:
             continue
         api = _api(doc, problems, context)
-        if api is None:
-            continue
-        apis[api.slug] = api
-        _link(api, doc, producers, problems)
+        producer = doc.meta.get("producer")
+        if isinstance(producer, str) and producer not in producers:
+            problems.error(doc.path, doc.line("producer"), f"producer: aucun fichier producteurs/{producer}.md", "dangling producer")
         for ref in context.take_tree_refs():
             if not eligibility.resolve(trees, ref):
                 problems.warn(ref.path, ref.line, f"QuestionTree : arbre « {ref.tree} » / question « {ref.question} » introuvable"
                               f" dans question-trees/ ; remplacé par le lien DataPass de l'API", "dangling question tree")
-                ref.fallback = api.meta.get("datapass_link")
+                ref.fallback = doc.meta.get("datapass_link") if isinstance(doc.meta.get("datapass_link"), str) else None
+        if api is not None:
+            apis[api.slug] = api
+            _link(api, doc, producers, problems)
     themes = _themes(apis, problems)
     return Catalogue(content_dir, apis, producers, trees, themes)
 
 
 def _link(api: Api, doc: Document, producers: dict, problems: Problems) -> None:
     producer = producers.get(api.meta["producer"])
-    if producer is None:
-        problems.error(doc.path, doc.line("producer"), f"producer: aucun fichier producteurs/{api.meta['producer']}.md", "dangling producer")
-    else:
+    if producer is not None:
         api.producer = producer
         producer.apis.append(api)
     for index, name in enumerate(api.meta.get("partners", [])):

@@ -17,6 +17,7 @@ from . import components, model, pages
 from .problems import Problems
 
 log = logging.getLogger("mkdocs.plugins.api-catalogue")
+_USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 
 
 class CatalogueConfig(Config):
@@ -45,7 +46,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 raise PluginError("contenu invalide :\n" + "\n".join(str(p) for p in problems.sorted()))
             for problem in problems.sorted():
                 log.warning(str(problem))
-        os.environ.setdefault("SOURCE_DATE_EPOCH", str(model.content_epoch(catalogue)))
+        # MkDocs dates the sitemap (and its gzip header) from this: derive it from content for reproducible builds.
+        os.environ["SOURCE_DATE_EPOCH"] = _USER_EPOCH or str(model.content_epoch(catalogue))
         env = pages.environment(Path(config.theme.custom_dir or pages.TEMPLATES.parent) / "fragments")
         self.pages = {page.src: page for page in pages.pages(catalogue, env)}
         for src, page in self.pages.items():

@@ -1,0 +1,119 @@
+"""Shared fixtures: paths, real builds in temp dirs, a local server and Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from generator import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+SEED = ROOT.parent / "shared" / "seed" / "api-statut-etudiant.md"
+CORPUS = ROOT.parent / "shared" / "corpus"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def build(content: Path, site: Path, strict: bool = False) -> int:
+    return cli.build(Path(content), Path(site), strict, ROOT / "mkdocs.yml")
+
+
+def seed_content(tmp: Path, *, with_producers: bool = True) -> Path:
+    """A content folder holding the unmodified seed, its producers and trees."""
+    (tmp / "api").mkdir(parents=True)
+    shutil.copy(SEED, tmp / "api" / "api-statut-etudiant.md")
+    if with_producers:
+        shutil.copytree(CONTENT / "producteurs", tmp / "producteurs")
+        shutil.copytree(CONTENT / "question-trees", tmp / "question-trees")
+    return tmp
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The project's own site, built once (strict) for the whole session."""
+    out = tmp_path_factory.mktemp("site") / "site"
+    assert build(CONTENT, out, strict=True) == 0
+    return out
+
+
+def serve(directory: Path):
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    srv = serve(site)
+    yield f"http://127.0.0.1:{srv.server_address[1]}/"
+    srv.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
+    yield pg
+    context.close()
+    assert not pg.errors, pg.errors
+
+
+AXE = None
+
+
+def axe(pg) -> list:
+    """Run axe-core (WCAG 2.1 A/AA) in the page; return the violations."""
+    global AXE
+    if AXE is None:
+        import axe_playwright_python
+
+        AXE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+    pg.evaluate(AXE)
+    result = pg.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                       nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
+    }""")
+    return result
+
+
+@contextlib.contextmanager
+def chdir(path: Path):
+    import os
+
+    old = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(old)

@@ -1,0 +1,53 @@
+"""Golden cases: Markdown with custom tags in, sanitised HTML fragment out.
+
+Set UPDATE_GOLDEN=1 to rewrite tests/golden/components.yml after an intended change, then read the diff.
+"""
+
+import itertools
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import CONTENT
+
+from generator import components, pages
+from generator.eligibility import load_trees
+from generator.model import Catalogue
+from generator.problems import Problems
+
+GOLDEN = Path(__file__).parent / "golden" / "components.yml"
+CASES = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
+
+
+def render(markdown: str):
+    problems = Problems()
+    trees = load_trees(CONTENT / "question-trees", problems)
+    context = components.Context(trees=trees)
+    markup = components.parse(markdown, Path("golden.md"), 1, problems, context)
+    for ref in context.take_tree_refs():
+        if ref.tree not in trees:
+            ref.fallback = "https://datapass.api.gouv.fr/fallback"
+    catalogue = Catalogue(Path("."), {"api-statut-etudiant": None}, {}, trees, [])
+    renderer = pages.Renderer(pages.environment(), catalogue, 2, itertools.count())
+    return renderer.markup(markup), [p.message for p in problems.items]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_golden(case):
+    html, warnings = render(case["markdown"])
+    if os.environ.get("UPDATE_GOLDEN"):
+        case["html"], case["warnings"] = html, warnings
+        return
+    assert warnings == case["warnings"]
+    assert html == case["html"]
+
+
+def teardown_module():
+    if os.environ.get("UPDATE_GOLDEN"):
+        class Dumper(yaml.SafeDumper):
+            pass
+
+        Dumper.add_representer(str, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style="|" if "\n" in v else None))
+        GOLDEN.write_text(yaml.dump(CASES, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=200), encoding="utf-8")
