@@ -1,0 +1,196 @@
+"""Real `mkdocs build`s in temp dirs, asserted on with selectolax."""
+
+import filecmp
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import jsonschema
+import markdown
+import pytest
+import yaml
+from selectolax.lexbor import LexborHTMLParser
+
+from conftest import CONTENT, ROOT, SEED, build, seed_content
+
+from generator import schema
+from generator.reading import read
+from generator.problems import Problems
+
+API = "les-api/api-statut-etudiant/index.html"
+
+
+def html(site: Path, path: str) -> LexborHTMLParser:
+    return LexborHTMLParser((site / path).read_text(encoding="utf-8"))
+
+
+def text(node) -> str:
+    return " ".join(node.text(separator=" ").split())
+
+
+def main(site, path):
+    return html(site, path).css_first("article.md-content__inner")
+
+
+def test_api_page_header(site):
+    page = main(site, API)
+    assert text(page.css_first("h1")) == "API Statut Etudiant"
+    producer = page.css_first(".api-producer")
+    assert text(producer).startswith("Producteur :")
+    assert producer.css_first("a").attributes["href"] == "../../producteurs/mesri/"
+    assert "Vérifiez si une personne est inscrite" in text(page.css_first(".api-tagline"))
+
+
+def test_every_text_block_of_the_seed_is_on_the_page(site):
+    body = read(SEED, Problems()).body
+    rendered = LexborHTMLParser(markdown.markdown(body, extensions=["tables"]))
+    page_text = text(main(site, API))
+    blocks = [text(n) for n in rendered.css("p, li, th, td, h3") if text(n)]
+    assert len(blocks) > 40
+    missing = [b for b in blocks if b not in page_text]
+    assert not missing
+    assert main(site, API).css_first(".api-body table")  # the data table
+    assert "mesri_etablissements" in page_text
+
+
+def test_sidebar(site):
+    aside = main(site, API).css_first("aside.api-sidebar")
+    aside_text = text(aside)
+    assert "Habilitation nécessaire" in aside_text
+    hrefs = [a.attributes.get("href") for a in aside.css("a")]
+    assert "../../les-api/api-statut-etudiant/demande-acces/" in hrefs
+    assert "../../les-api/api-statut-etudiant/scopes/" in hrefs
+    assert "mailto:statutetudiant@enseignementsup.gouv.fr" in hrefs
+    assert "https://particulier.api.gouv.fr/api/france-connect/open-api.yml" in hrefs
+    assert "../../producteurs/renater/" in hrefs
+    assert "Disponibilité non communiquée" in aside_text
+    assert "Limites d'appel non communiquées" in aside_text
+    assert "Compatible FranceConnect" in aside_text
+    for word in ("Particulier", "Education", "INE", "université"):
+        assert word in aside_text
+
+
+def test_iframe_does_not_load_with_the_page(site):
+    for page in site.rglob("*.html"):
+        doc = LexborHTMLParser(page.read_text(encoding="utf-8"))
+        assert not doc.css("iframe"), page
+        for node in doc.css("script[src], link[href], img[src]"):
+            url = node.attributes.get("src") or node.attributes.get("href")
+            if node.tag == "link" and node.attributes.get("rel") not in ("stylesheet", "preload", "icon", "modulepreload"):
+                continue
+            assert not urlsplit(url).netloc, f"{page}: third-party resource {url}"
+    button = main(site, API).css_first("[data-embed-load]")
+    assert button.attributes["data-src"].startswith("https://data.enseignementsup-recherche.gouv.fr/")
+    assert button.attributes["data-title"]
+
+
+def test_producer_pages(site):
+    mesri = text(main(site, "producteurs/mesri/index.html"))
+    assert "API Statut Etudiant" in mesri.split("API produites")[1].split("API dont")[0]
+    renater = text(main(site, "producteurs/renater/index.html"))
+    assert "API Statut Etudiant" in renater.split("API dont il est partenaire")[1]
+
+
+def test_home_leads_to_catalogue_and_api(site):
+    hrefs = {a.attributes["href"] for a in main(site, "index.html").css("a")}
+    assert {"les-api/", "les-api/api-statut-etudiant/"} <= hrefs
+
+
+def test_theme_settings():
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text().replace("!!python", "#"))
+    assert config["theme"]["font"] is False and config["theme"]["language"] == "fr"
+    assert config["plugins"][0] == {"search": {"lang": "fr"}}
+    assert "nav" in config
+    css = (ROOT / "overrides/assets/stylesheets/site.css").read_text()
+    assert "#000091" in css and "#e1000f" in css.lower()
+
+
+def test_unmodified_seed_builds_strict(tmp_path):
+    content = seed_content(tmp_path / "content")
+    assert build(content, tmp_path / "site", strict=True) == 0
+    scopes_page = html(tmp_path / "site", "les-api/api-statut-etudiant/scopes/index.html")
+    values = [i.attributes["value"] for i in scopes_page.css("input[name=scope]")]
+    assert values == ["mesri_identifiant", "mesri_inscription_autre", "mesri_inscription_etudiant", "mesri_admission",
+                      "mesri_etablissements"]
+    assert not scopes_page.css('[data-output="preview"]')  # no roles, so no preview
+
+
+def test_json_exports(site):
+    apis = json.loads((site / "api/v1/apis.json").read_text())
+    assert apis == [json.loads((site / "api/v1/apis/api-statut-etudiant.json").read_text())]
+    assert set(apis[0]) == {"title", "tagline", "path", "slug", "openness", "owner", "owner_acronym", "logo",
+                            "datagouv_uuid", "datapass_link"}
+    assert apis[0]["openness"] == "closed" and apis[0]["path"] == "/les-api/api-statut-etudiant/"
+    assert apis[0]["owner_acronym"] == "MESR"
+    data = json.loads((site / "les-api/api-statut-etudiant/scopes.json").read_text())
+    assert [s["id"] for s in data["scopes"]][0] == "mesri_identifiant"
+    assert {s["role"] for s in data["scopes"]} == {"mask", "population"}
+
+
+def test_shipped_schema_matches_the_model(site):
+    for name, generated in (("api.schema.json", schema.api_schema()), ("question-tree.schema.json", schema.tree_schema())):
+        shipped = json.loads((ROOT / "generator/schemas" / name).read_text())
+        assert shipped == generated, f"run `python -m generator schema` ({name} drifted)"
+    assert json.loads((site / "schema/api.schema.json").read_text()) == schema.api_schema()
+
+
+def test_content_validates_against_the_schema():
+    validator = jsonschema.Draft202012Validator(schema.api_schema())
+    for path in (CONTENT / "api").glob("*.md"):
+        meta = read(path, Problems()).meta
+        assert not list(validator.iter_errors(meta)), path
+    tree_validator = jsonschema.Draft202012Validator(schema.tree_schema())
+    for path in (CONTENT / "question-trees").glob("*.yml"):
+        assert not list(tree_validator.iter_errors(yaml.safe_load(path.read_text()))), path
+
+
+def test_builds_are_byte_identical(tmp_path):
+    assert build(CONTENT, tmp_path / "a") == 0
+    assert build(CONTENT, tmp_path / "b") == 0
+    compared = filecmp.dircmp(tmp_path / "a", tmp_path / "b")
+
+    def differences(cmp):
+        out = cmp.left_only + cmp.right_only + cmp.diff_files + cmp.funny_files
+        for sub in cmp.subdirs.values():
+            out += differences(sub)
+        return out
+
+    # dircmp compares shallowly by stat; compare bytes explicitly.
+    files = [p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file()]
+    assert not differences(compared)
+    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
+    assert (tmp_path / "a" / "sitemap.xml.gz").exists()
+
+
+def test_no_broken_internal_link(site):
+    """Every internal href resolves to a built file, and every #anchor to an id on that page."""
+    ids: dict[Path, set] = {}
+
+    def anchors(path: Path) -> set:
+        if path not in ids:
+            doc = LexborHTMLParser(path.read_text(encoding="utf-8"))
+            ids[path] = {n.attributes.get("id") for n in doc.css("[id]")} | {n.attributes.get("name") for n in doc.css("a[name]")}
+        return ids[path]
+
+    broken = []
+    checked = 0
+    for page in sorted(site.rglob("*.html")):
+        for node in LexborHTMLParser(page.read_text(encoding="utf-8")).css("a[href]"):
+            href = node.attributes["href"]
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith("mailto:"):
+                continue
+            if parts.path.startswith("/"):  # 404.html links from the site root
+                target = (site / unquote(parts.path).lstrip("/")).resolve()
+            else:
+                target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            checked += 1
+            if not target.exists():
+                broken.append(f"{page.relative_to(site)}: {href}")
+            elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in anchors(target):
+                broken.append(f"{page.relative_to(site)}: {href} (anchor)")
+    assert checked > 50
+    assert not broken, broken
