@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   var listening = false;
+  var documents = 0; // the theme's instant navigation swaps documents, including on back/forward
 
   function audiences() {
     return Array.prototype.slice.call(document.querySelectorAll("[data-funnel] details[data-audience]"));
@@ -18,10 +19,12 @@
     var id = decodeURIComponent(location.hash.slice(1));
     var target = list.find(function (d) { return d.id === id; });
     list.forEach(function (d) { d.open = d === target; });
-    if (target && focus) target.querySelector("summary").focus();
+    // After the theme has handled the same history event (it resets focus), move focus to the opened choice.
+    if (target && focus) setTimeout(function () { target.querySelector("summary").focus(); }, 0);
   }
 
   function init() {
+    var swapped = documents++ > 0;
     var root = document.querySelector("[data-funnel]");
     if (!root || root.dataset.ready) return;
     root.dataset.ready = "1";
@@ -48,7 +51,9 @@
         if (outcome.dataset.outcome !== input.value) clearAnswers(outcome);
       });
     });
-    applyHash(true);
+    // On a first load the browser already starts keyboard navigation at the #fragment target;
+    // after a swapped document (back/forward), focus the choice the fragment opens.
+    applyHash(swapped);
     if (!listening) {
       listening = true;
       window.addEventListener("popstate", function () { applyHash(true); });

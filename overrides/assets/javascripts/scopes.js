@@ -73,8 +73,9 @@
 
     function render() {
       var ids = chosen();
+      // A use case stays ticked while all of its scopes are; unticking one of them unticks it.
       caseBoxes.forEach(function (box) {
-        box.checked = useCase(box.dataset.useCase).scopes.every(function (id) { return ids.indexOf(id) !== -1; });
+        if (!useCase(box.dataset.useCase).scopes.every(function (id) { return ids.indexOf(id) !== -1; })) box.checked = false;
       });
       output("scope").textContent = scopeString(data, ids);
       output("url").textContent = authorizeUrl(data, ids);
