@@ -92,10 +92,12 @@
         });
         box.appendChild(list);
       }
-      var url = new URL(location.href);
-      if (ids.length) url.searchParams.set("scopes", ids.join(","));
-      else url.searchParams.delete("scopes");
-      history.replaceState(history.state, "", url.pathname + url.search + url.hash);
+      // Keep commas readable in the shared link: ?scopes=a,b
+      var params = new URLSearchParams(location.search);
+      params.delete("scopes");
+      var search = params.toString();
+      if (ids.length) search += (search ? "&" : "") + "scopes=" + ids.map(encodeURIComponent).join(",");
+      history.replaceState(history.state, "", location.pathname + (search ? "?" + search : "") + location.hash);
     }
 
     caseBoxes.forEach(function (box) {
