@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
 
-def _report(problems: Problems, stream=sys.stderr) -> None:
+def _report(problems: Problems, stream=None) -> None:
+    stream = stream or sys.stderr
     for problem in problems.sorted():
         print(problem, file=stream)
     if problems.items:

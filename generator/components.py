@@ -171,7 +171,8 @@ def parse(text: str, path: Path, first_line: int, problems: Problems, context: C
             out.append(original)
         else:
             if not closing:
-                problems.warn(path, line, f"balise <{name}> non autorisée : retirée (seul son texte est gardé)", "unknown tag")
+                kept = "avec son contenu" if name.lower() in ("script", "style") else "(seul son texte est gardé)"
+                problems.warn(path, line, f"balise <{name}> non autorisée : retirée {kept}", "unknown tag")
     out.append(text[pos:])
     return Markup("".join(out), blocks)
 

@@ -6,6 +6,7 @@ import logging
 import os
 from pathlib import Path
 
+from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -60,9 +61,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
             return markdown
-        page.meta["title"] = generated.title
+        # The theme prints these unescaped (MkDocs' Jinja does not autoescape): escape them here.
+        page.meta["title"] = str(escape(generated.title))
         if generated.description:
-            page.meta["description"] = generated.description
+            page.meta["description"] = str(escape(generated.description))
         return ""
 
     def on_page_content(self, html: str, /, *, page, config, files) -> str:

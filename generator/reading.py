@@ -151,8 +151,15 @@ def _load_mapping(text: str, doc: Document, problems: Problems, offset: int = 0)
     return True
 
 
+MAX_BYTES = 1_000_000  # the largest real API file is about 60 kB; megabytes are a mistake, not content
+
+
 def read(path: Path, problems: Problems) -> Document | None:
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            problems.error(path, 1, f"fichier trop volumineux ({size / 1e6:.1f} Mo ; 1 Mo au plus)", "size")
+            return None
         raw = path.read_bytes()
     except OSError as exc:
         problems.error(path, 1, f"lecture impossible : {exc.strerror}", "io")

@@ -51,13 +51,16 @@ class Str(Check):
             return self._bad(path, doc, problems, f"doit être un texte, pas {_kind(value)}")
         value = value.strip() if not self.markdown else value
         if self.kind == "url" and value and not _URL.match(value):
-            return self._bad(path, doc, problems, f"adresse invalide « {_short(value)} » (https://, http://, mailto: ou /chemin)", "url")
+            # An unusable link has a safe fallback: leave it out.
+            problems.warn(doc.path, doc.line(*path), f"{dotted(path)}: adresse « {_short(value)} » retirée (https://, http://, mailto: ou /chemin)", "unsafe url")
+            return MISSING
         if self.kind == "link" and value and not (_URL.match(value) or _EMAIL.match(value)):
             first = re.split(r"[\s,;]+", value)[0]
             if _URL.match(first) or _EMAIL.match(first):
                 problems.warn(doc.path, doc.line(*path), f"{dotted(path)}: une seule adresse est attendue ; seule « {first} » est gardée", "several addresses")
                 return first
-            return self._bad(path, doc, problems, f"ni une adresse web ni un e-mail : « {_short(value)} »", "url")
+            problems.warn(doc.path, doc.line(*path), f"{dotted(path)}: ni une adresse web ni un e-mail : « {_short(value)} » ; retiré", "unsafe url")
+            return MISSING
         if self.kind == "id" and not re.fullmatch(r"[A-Za-z0-9_.:-]+", value):
             return self._bad(path, doc, problems, f"identifiant invalide « {_short(value)} » (lettres, chiffres, _ . : -)")
         return value
