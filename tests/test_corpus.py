@@ -1,0 +1,130 @@
+"""The real api.gouv.fr corpora build: every API, funnel, scope and producer page, the index and the exports."""
+
+import json
+from collections import Counter
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from conftest import CORPUS, axe, build, serve
+
+from generator import model
+from generator.problems import Problems
+from generator.reading import read
+
+SNAPSHOTS = ["api.gouv.fr-2022-09", "api.gouv.fr-2026-01"]
+
+
+def corpus_dir(name):
+    folder = CORPUS / name / "_data"
+    if not folder.is_dir():
+        pytest.skip(f"corpus {folder} is absent: the real-content tests need ../shared/corpus/")
+    return folder
+
+
+@pytest.fixture(scope="module", params=SNAPSHOTS)
+def corpus_site(request, tmp_path_factory):
+    folder = corpus_dir(request.param)
+    site = tmp_path_factory.mktemp(request.param) / "site"
+    assert build(folder, site) == 0
+    return folder, site
+
+
+def test_every_file_gets_its_pages(corpus_site):
+    folder, site = corpus_site
+    files = sorted(p for p in (folder / "api").glob("*.md"))
+    assert len(files) in (126, 170)
+    with_access = [p for p in files if read(p, Problems()).meta.get("access_page")]
+    for path in files:
+        assert (site / "les-api" / path.stem / "index.html").is_file(), path
+    funnels = list((site / "les-api").glob("*/demande-acces/index.html"))
+    assert len(funnels) == len(with_access)
+    producers = list((folder / "producteurs").glob("*.md"))
+    assert len(list((site / "producteurs").glob("*/index.html"))) == len(producers)
+    assert not list((site / "les-api").glob("*.md.example*"))
+    apis = json.loads((site / "api" / "v1" / "apis.json").read_text())
+    assert len(apis) == len(files)
+    assert {a["openness"] for a in apis} == {"open", "semi_open", "closed"}
+    assert all(set(a) == {"title", "tagline", "path", "slug", "openness", "owner", "owner_acronym", "logo",
+                          "datagouv_uuid", "datapass_link"} for a in apis)
+
+
+def test_scope_pages_where_scopes_are_found():
+    folder = corpus_dir("api.gouv.fr-2022-09")
+    catalogue = model.load(folder, Problems())
+    with_scopes = sorted(slug for slug, api in catalogue.apis.items() if api.scopes)
+    assert with_scopes == ["api-statut-etudiant", "api-statut-etudiant-boursier"]
+    ids = [s.id for s in catalogue.apis["api-statut-etudiant-boursier"].scopes.scopes]
+    assert ids[:2] == ["cnous_statut_boursier", "cnous_echelon_bourse"]
+
+
+@pytest.mark.parametrize("name", SNAPSHOTS)
+def test_warnings_not_errors(name):
+    problems = Problems()
+    model.load(corpus_dir(name), problems)
+    assert not problems.errors, [str(p) for p in problems.errors]
+    kinds = Counter(p.category for p in problems.warnings)
+    assert kinds["dangling question tree"] > 0 and kinds["partner without producer"] > 0
+    assert kinds["malformed tag"] == 1  # <External href"https://..."> in api_carto_cadastre.md
+    malformed = next(p for p in problems.warnings if p.category == "malformed tag")
+    assert malformed.path.endswith("api_carto_cadastre.md") and malformed.line == 39
+
+
+def test_catalogue_index(corpus_site):
+    folder, site = corpus_site
+    doc = LexborHTMLParser((site / "les-api" / "index.html").read_text())
+    items = doc.css(".api-list .api-item")
+    assert len(items) == len(list((folder / "api").glob("*.md")))
+    badges = Counter(node.text().strip() for node in doc.css(".api-item .badge"))
+    assert badges["Accès libre"] and badges["Compte nécessaire"] and badges["Habilitation nécessaire"]
+    assert badges["Compatible FranceConnect"] + badges["FranceConnect obligatoire"] > 0
+    for item in items:
+        assert item.css_first(".api-item__title a") and item.css_first(".api-item__tagline")
+        assert item.css_first(".api-item__producer").text().strip()
+    nav = doc.css(".md-nav--primary .md-nav__item")
+    assert len(nav) < 10  # the nav lists a few pages, not every API
+
+
+def test_search_is_french(corpus_site):
+    _, site = corpus_site
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    assert index["config"]["lang"] == ["fr"]
+
+
+@pytest.mark.browser
+def test_catalogue_filters_in_the_browser(corpus_site, page):
+    _, site = corpus_site
+    srv = serve(site)
+    base = f"http://127.0.0.1:{srv.server_address[1]}/les-api/"
+    try:
+        page.goto(base)
+        page.wait_for_selector("[data-catalogue-filters][data-ready]")
+        total = page.locator(".api-item").count()
+        visible = lambda: page.locator(".api-item:not([hidden])")
+        assert visible().count() == total
+        page.fill("#filtre-texte", "etudiant statut")  # accent-insensitive, every term must match
+        titles = visible().locator(".api-item__title").all_inner_texts()
+        assert any(t.startswith("API Statut") for t in titles) and len(titles) < total
+        folded = visible().evaluate_all("els => els.map(e => e.dataset.search.normalize('NFD')"
+                                        ".replace(/[\\u0300-\\u036f]/g, '').toLowerCase())")
+        assert all("etudiant" in text and "statut" in text for text in folded)
+        assert "q=etudiant+statut" in page.url
+        page.fill("#filtre-texte", "")
+        page.select_option("#filtre-acces", "open")
+        assert 0 < visible().count() < total
+        assert visible().locator(".badge--closed").count() == 0
+        page.check("#filtre-fc")
+        fc_count = visible().count()
+        assert visible().locator(".badge--fc").count() == fc_count
+        shared = page.url
+        page.goto(shared)
+        page.wait_for_selector("[data-catalogue-filters][data-ready]")
+        assert visible().count() == fc_count and page.is_checked("#filtre-fc")
+        page.select_option("#filtre-acces", "")
+        page.uncheck("#filtre-fc")
+        theme = page.locator("#filtre-theme option").nth(1).get_attribute("value")
+        page.select_option("#filtre-theme", theme)
+        assert 0 < visible().count() < total
+        assert axe(page) == []
+    finally:
+        srv.shutdown()
