@@ -28,10 +28,10 @@ test: $(STAMP) $(CHROMIUM)
 	$(PY) -m pytest -q
 
 bench: $(STAMP) $(CHROMIUM)
-	$(PY) -m generator.bench
+	$(PY) tests/bench.py
 
 bench-scale: $(STAMP) $(CHROMIUM)
-	$(PY) -m generator.bench --scale
+	$(PY) tests/bench.py --scale
 
 clean:
 	rm -rf site .bench

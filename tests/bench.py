@@ -1,0 +1,164 @@
+"""`make bench`: build times, overhead over bare mkdocs-material, and page weights in Chromium.
+
+Numbers from one run on a noisy machine: compare the ratios, not the seconds.
+Run with --scale to add 1 000 and 10 000 synthetic APIs made from the seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from conftest import CHROMIUM, CONTENT, CORPUS, ROOT, SEED, serve  # noqa: E402
+
+from generator import model, pages  # noqa: E402
+from generator.problems import Problems  # noqa: E402
+
+PY = sys.executable
+
+
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def build_ours(content: Path, site: Path) -> tuple[float, int]:
+    seconds = timed([PY, "-m", "generator", "build", "--content", str(content), "--site-dir", str(site)])
+    return seconds, sum(1 for _ in site.rglob("index.html"))
+
+
+def bare_markdown(content: Path, docs: Path) -> None:
+    """The same Markdown our pages are made of, as plain MkDocs pages at the same paths."""
+    catalogue = model.load(content, Problems())
+    shutil.copytree(ROOT / "content" / "pages", docs)
+    for page in pages.pages(catalogue):
+        path = docs / page.src
+        path.parent.mkdir(parents=True, exist_ok=True)
+        slug = page.src.split("/")[1]
+        api = catalogue.apis.get(slug)
+        if page.kind == "api":
+            text = api.body.text
+        elif page.kind == "access":
+            text = "\n\n".join(entry.description.text for entry in api.access)
+        elif page.kind == "producer":
+            text = catalogue.producers[slug].short
+        else:
+            text = ""
+        path.write_text(f"# {page.title}\n\n{text}\n", encoding="utf-8")
+
+
+def build_bare(content: Path, work: Path) -> tuple[float, int]:
+    docs = work / "docs"
+    bare_markdown(content, docs)
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "api-catalogue" in p)]
+    config.update(docs_dir=str(docs), site_dir=str(work / "site"))
+    config["theme"]["custom_dir"] = str(ROOT / "overrides")
+    config["validation"] = {"nav": {"not_found": "info"}, "links": {"not_found": "info"}}
+    config_file = work / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    seconds = timed([str(Path(PY).parent / "mkdocs"), "build", "-q", "-f", str(config_file)])
+    return seconds, sum(1 for _ in (work / "site").rglob("index.html"))
+
+
+def weights(site: Path, paths: list[str]) -> list[tuple[str, dict]]:
+    from playwright.sync_api import sync_playwright
+
+    srv = serve(site)
+    base = f"http://127.0.0.1:{srv.server_address[1]}/"
+    out = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu",
+                                    "--disable-background-networking", "--disable-component-update"])
+        for path in paths:
+            page = browser.new_page()
+            sizes = {"HTML": 0, "CSS": 0, "JS": 0, "other": 0}
+            kinds = {"document": "HTML", "stylesheet": "CSS", "script": "JS"}
+
+            def on_response(response):
+                try:
+                    body = response.body()
+                except Exception:
+                    return
+                kind = kinds.get(response.request.resource_type, "other")
+                if response.url.endswith(".js"):
+                    kind = "JS"
+                sizes[kind] += len(body)
+
+            page.on("response", on_response)
+            page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+            page.close()
+            out.append((path, sizes))
+        browser.close()
+    srv.shutdown()
+    return out
+
+
+def synthetic(count: int, folder: Path) -> Path:
+    content = folder / f"synthetic-{count}"
+    (content / "api").mkdir(parents=True)
+    shutil.copytree(CONTENT / "producteurs", content / "producteurs")
+    shutil.copytree(CONTENT / "question-trees", content / "question-trees")
+    text = (CONTENT / "api" / "api-statut-etudiant.md").read_text(encoding="utf-8")
+    for index in range(count):
+        (content / "api" / f"api-{index:05d}.md").write_text(text.replace("title: API Statut Etudiant", f"title: API {index}"), encoding="utf-8")
+    (content / "api" / "api-statut-etudiant.md").write_text(text, encoding="utf-8")
+    return content
+
+
+def row(*cells) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", action="store_true", help="also build 1 000 and 10 000 synthetic APIs")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    print(row("build", "pages", "ours (s)", "bare mkdocs-material (s)", "overhead"))
+    print(row("---", "---:", "---:", "---:", "---:"))
+    targets = [("seed site (content/)", CONTENT)]
+    corpus = CORPUS / "api.gouv.fr-2026-01" / "_data"
+    if corpus.is_dir():
+        targets.append(("corpus 2026-01", corpus))
+    for name, content in targets:
+        key = name.split()[0] + str(len(name))
+        ours, count = build_ours(content, work / f"{key}-site")
+        bare, bare_count = build_bare(content, work / f"{key}-bare")
+        print(row(name, count, f"{ours:.2f}", f"{bare:.2f} ({bare_count} pages)", f"{ours / bare:.2f}×"))
+
+    site = work / "seed1-site" if (work / "seed1-site").exists() else next(work.glob("seed*-site"))
+    print()
+    print(row("page (seed site)", "HTML", "CSS", "JS", "other", "total (kB)"))
+    print(row("---", "---:", "---:", "---:", "---:", "---:"))
+    for path, sizes in weights(site, ["les-api/api-statut-etudiant/", "les-api/api-statut-etudiant/demande-acces/",
+                                      "les-api/api-statut-etudiant/scopes/"]):
+        total = sum(sizes.values())
+        print(row(path, *(f"{sizes[k] / 1000:.1f}" for k in ("HTML", "CSS", "JS", "other")), f"{total / 1000:.1f}"))
+    widget = (ROOT / "overrides/assets/javascripts/scopes.js").stat().st_size
+    print(f"\nscope chooser widget: scopes.js = {widget / 1000:.1f} kB (unminified)")
+
+    if args.scale:
+        print()
+        print(row("synthetic APIs", "pages", "build (s)", "ms per page"))
+        print(row("---:", "---:", "---:", "---:"))
+        for count in (1_000, 10_000):
+            content = synthetic(count, work)
+            seconds, pages_built = build_ours(content, work / f"scale-{count}")
+            print(row(count, pages_built, f"{seconds:.1f}", f"{1000 * seconds / pages_built:.2f}"))
+            shutil.rmtree(work / f"scale-{count}", ignore_errors=True)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
