@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 serve: $(STAMP)
-	$(PY) -m generator check
+	-$(PY) -m generator check
 	.venv/bin/mkdocs serve --dev-addr 127.0.0.1:8000
 
 build: $(STAMP)

@@ -100,6 +100,7 @@ def test_keyboard_and_use_case_untick(page, server):
     page.focus("#uc-etudiants-admis")
     page.keyboard.press("Space")
     assert state(page)["checked"] == ["mesri_admission"]
+    assert page.locator("[data-output=status]").inner_text().startswith("1 scope choisi")
     page.keyboard.press("Space")
     assert state(page)["checked"] == []
     page.focus("input[value=mesri_inscription_autre]")

@@ -71,7 +71,7 @@
       return scopeBoxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
     }
 
-    function render() {
+    function render(announce) {
       var ids = chosen();
       // A use case stays ticked while all of its scopes are; unticking one of them unticks it.
       caseBoxes.forEach(function (box) {
@@ -98,6 +98,10 @@
       var search = params.toString();
       if (ids.length) search += (search ? "&" : "") + "scopes=" + ids.map(encodeURIComponent).join(",");
       history.replaceState(history.state, "", location.pathname + (search ? "?" + search : "") + location.hash);
+      if (announce) {
+        output("status").textContent = ids.length + (ids.length > 1 ? " scopes choisis" : " scope choisi") +
+          (notes.length ? ", " + notes.length + " avertissement" + (notes.length > 1 ? "s" : "") : "") + ".";
+      }
     }
 
     caseBoxes.forEach(function (box) {
@@ -112,12 +116,12 @@
           if (box.checked) scope.checked = true;
           else if (keep.indexOf(scope.value) === -1) scope.checked = false;
         });
-        render();
+        render(true);
       });
     });
-    scopeBoxes.forEach(function (box) { box.addEventListener("change", render); });
+    scopeBoxes.forEach(function (box) { box.addEventListener("change", function () { render(true); }); });
     form.addEventListener("reset", function () {
-      setTimeout(function () { render(); output("status").textContent = "Choix effacé."; }, 0);
+      setTimeout(function () { render(false); output("status").textContent = "Choix effacé."; }, 0);
     });
     form.querySelectorAll("[data-copy]").forEach(function (button) {
       button.addEventListener("click", function () {
@@ -139,7 +143,7 @@
     var wanted = (new URLSearchParams(location.search).get("scopes") || "").split(",").filter(Boolean);
     scopeBoxes.forEach(function (box) { box.checked = wanted.indexOf(box.value) !== -1; });
     form.hidden = false;
-    render();
+    render(false);
   }
 
   if (window.document$) window.document$.subscribe(init);
