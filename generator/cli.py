@@ -11,7 +11,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from . import model
+from . import components, model
 from .problems import Problems
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,10 +28,26 @@ def _report(problems: Problems, stream=None) -> None:
         print(f"{len(problems.errors)} erreur(s), {len(problems.warnings)} avertissement(s) ({detail})", file=stream)
 
 
-def check(content: Path) -> tuple[model.Catalogue, Problems]:
+def iframe_hosts(config_file: Path) -> tuple:
+    """The plugin's allowlist from mkdocs.yml, so `check` judges iframes as the build will."""
+    import yaml
+
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
+        for plugin in config.get("plugins", []):
+            if isinstance(plugin, dict) and "api-catalogue" in plugin:
+                hosts = (plugin["api-catalogue"] or {}).get("iframe_hosts")
+                if hosts:
+                    return tuple(hosts)
+    except (OSError, yaml.YAMLError, AttributeError, TypeError):
+        pass
+    return components.IFRAME_HOSTS
+
+
+def check(content: Path, config_file: Path = ROOT / "mkdocs.yml") -> tuple[model.Catalogue, Problems]:
     problems = Problems()
     try:
-        catalogue = model.load(content, problems)
+        catalogue = model.load(content, problems, iframe_hosts(config_file))
     except RecursionError:  # pathological nesting in YAML or Markdown
         problems.error(content, 1, "contenu trop profondément imbriqué", "content")
         catalogue = None
@@ -39,7 +55,7 @@ def check(content: Path) -> tuple[model.Catalogue, Problems]:
 
 
 def build(content: Path, site_dir: Path, strict: bool, config_file: Path) -> int:
-    catalogue, problems = check(content)
+    catalogue, problems = check(content, config_file)
     _report(problems)
     if problems.errors or (strict and problems.warnings):
         print("échec : le site précédent est laissé tel quel", file=sys.stderr)

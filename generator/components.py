@@ -75,6 +75,7 @@ class Embed:
     src: str
     title: str
     host: str
+    allowed: bool  # allowlisted host: load on demand; otherwise only a link
 
 
 @dataclass
@@ -228,10 +229,11 @@ def _embed(attrs, path, line, problems, context: Context):
         problems.warn(path, line, "<iframe> sans adresse sûre : retiré", "unsafe url")
         return None
     host = urlsplit(src).hostname or ""
-    if urlsplit(src).scheme != "https" or host not in context.iframe_hosts:
+    allowed = urlsplit(src).scheme == "https" and host in context.iframe_hosts
+    if not allowed:
         problems.warn(path, line, f"<iframe> depuis « {host or src[:40]} », hôte non autorisé : remplacé par un lien", "iframe host")
     title = attrs.get("title") if isinstance(attrs.get("title"), str) else ""
-    return Embed(src=src, title=title or f"Contenu intégré depuis {host}", host=host)
+    return Embed(src=src, title=title or f"Contenu intégré depuis {host}", host=host, allowed=allowed)
 
 
 # --- rendering -------------------------------------------------------------------------

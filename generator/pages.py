@@ -78,8 +78,7 @@ class Renderer:
         if isinstance(block, NextSteps):
             return self.env.get_template("next_steps.html").render(step=block)
         if isinstance(block, Embed):
-            allowed = block.host in self.catalogue_iframe_hosts()
-            return self.env.get_template("embed.html").render(embed=block, allowed=allowed)
+            return self.env.get_template("embed.html").render(embed=block)
         if isinstance(block, TreeRef):
             question = resolve(self.catalogue.trees, block)
             if question is None:
@@ -91,9 +90,6 @@ class Renderer:
 
     def next_id(self) -> str:
         return f"q{next(self.ids)}"
-
-    def catalogue_iframe_hosts(self):
-        return getattr(self.catalogue, "iframe_hosts", components.IFRAME_HOSTS)
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -119,7 +115,8 @@ def api_page(env, catalogue: Catalogue, api: Api) -> Page:
 def access_page(env, catalogue: Catalogue, api: Api) -> Page:
     r = Renderer(env, catalogue, 3, itertools.count())
     entries = [(entry, r.markup(entry.description)) for entry in api.access]
-    html = _render(env, "access.html", api=api, entries=entries, r=r)
+    anchors = _unique([entry.anchor for entry in api.access])
+    html = _render(env, "access.html", api=api, entries=list(zip(entries, anchors)), r=r)
     return Page(api.url + "demande-acces/index.md", f"Demande d'habilitation {api.title}", html, [], api.tagline, "access")
 
 
@@ -160,6 +157,15 @@ def pages(catalogue: Catalogue, env: jinja2.Environment | None = None) -> list[P
             out.append(scopes_page(env, catalogue, api))
     for producer in catalogue.producers.values():
         out.append(producer_page(env, catalogue, producer))
+    return out
+
+
+def _unique(slugs: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for slug in slugs:
+        seen[slug] = seen.get(slug, 0) + 1
+        out.append(slug if seen[slug] == 1 else f"{slug}-{seen[slug]}")
     return out
 
 
