@@ -17,7 +17,7 @@ from . import components, schema
 from .components import Embed, Links, NextSteps, TreeRef
 from .eligibility import resolve
 from .model import Api, Catalogue, Producer
-from .scopes import NO_POPULATION, dumps
+from .scopes import dumps
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "overrides" / "fragments"
 VERDICTS = {
@@ -51,7 +51,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,
     )
-    env.globals.update(VERDICTS=VERDICTS, ACCESS=ACCESS, NO_POPULATION=NO_POPULATION)
+    env.globals.update(VERDICTS=VERDICTS, ACCESS=ACCESS)
     env.filters["slug"] = components.slugify
     env.filters["uptime_level"] = lambda v: "good" if v >= 98 else ("medium" if v >= 90 else "bad")
     env.filters["percent"] = lambda v: (f"{v:.2f}".rstrip("0").rstrip(".")).replace(".", ",") + " %"
@@ -61,12 +61,12 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
 class Renderer:
     """Renders Markup and block components for one page (links are relative to it)."""
 
-    def __init__(self, env: jinja2.Environment, catalogue: Catalogue, depth: int, ids: itertools.count):
+    def __init__(self, env: jinja2.Environment, catalogue: Catalogue, depth: int):
         self.env = env
         self.catalogue = catalogue
         self.base = "../" * depth
         self.links = Links(self.base, frozenset(catalogue.apis), frozenset(catalogue.producers))
-        self.ids = ids  # unique ids across a page, for repeated trees
+        self.ids = itertools.count()  # form ids stay unique when a page shows several trees
 
     def markup(self, markup) -> str:
         return self.markup_with_toc(markup)[0]
@@ -85,11 +85,11 @@ class Renderer:
                 return self.env.get_template("datapass_fallback.html").render(link=block.fallback and self.links.href(block.fallback))
             tree = self.catalogue.trees[block.tree]
             return self.env.get_template("question_tree.html").render(
-                tree=tree, question=question, uid=f"qt{next(self.ids)}", r=self)
+                tree=tree, question=question, uid=self.next_id(), r=self)
         return ""
 
     def next_id(self) -> str:
-        return f"q{next(self.ids)}"
+        return f"qt{next(self.ids)}"
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -104,7 +104,7 @@ def _render(env, name: str, **context) -> str:
 
 
 def api_page(env, catalogue: Catalogue, api: Api) -> Page:
-    r = Renderer(env, catalogue, 2, itertools.count())
+    r = Renderer(env, catalogue, 2)
     body, toc = r.markup_with_toc(api.body)
     intro = r.markup(api.intro) if api.intro else ""
     details = {key: r.markup(markup) for key, markup in api.details.items()}
@@ -113,7 +113,7 @@ def api_page(env, catalogue: Catalogue, api: Api) -> Page:
 
 
 def access_page(env, catalogue: Catalogue, api: Api) -> Page:
-    r = Renderer(env, catalogue, 3, itertools.count())
+    r = Renderer(env, catalogue, 3)
     entries = [(entry, r.markup(entry.description)) for entry in api.access]
     anchors = _unique([entry.anchor for entry in api.access])
     html = _render(env, "access.html", api=api, entries=list(zip(entries, anchors)), r=r)
@@ -121,7 +121,7 @@ def access_page(env, catalogue: Catalogue, api: Api) -> Page:
 
 
 def scopes_page(env, catalogue: Catalogue, api: Api) -> Page:
-    r = Renderer(env, catalogue, 3, itertools.count())
+    r = Renderer(env, catalogue, 3)
     scope_set = api.scopes
     data = dumps(scope_set.to_json())
     html = _render(env, "scopes.html", api=api, scopes=scope_set, data=data, r=r)
@@ -133,14 +133,14 @@ def scopes_page(env, catalogue: Catalogue, api: Api) -> Page:
 
 
 def producer_page(env, catalogue: Catalogue, producer: Producer) -> Page:
-    r = Renderer(env, catalogue, 2, itertools.count())
+    r = Renderer(env, catalogue, 2)
     body = r.markup(producer.body) if producer.body else ""
     html = _render(env, "producer.html", producer=producer, body=body, r=r)
     return Page(producer.url + "index.md", producer.name, html, [], producer.short, "producer")
 
 
 def catalogue_page(env, catalogue: Catalogue) -> Page:
-    r = Renderer(env, catalogue, 1, itertools.count())
+    r = Renderer(env, catalogue, 1)
     apis = sorted(catalogue.apis.values(), key=lambda a: components.slugify(a.title))
     html = _render(env, "catalogue.html", apis=apis, themes=catalogue.themes, r=r)
     return Page("les-api/index.md", "Les API", html, [], "Toutes les API du catalogue", "catalogue")

@@ -11,7 +11,6 @@ from conftest import ROOT, build, seed_content
 
 from generator import cli
 
-SEED_NAME = "api/api-statut-etudiant.md"
 GOOD = "---\ntitle: Bonne API\ntagline: t\nproducer: mesri\nis_open: 1\nthemes: [Education]\n---\nCorps.\n"
 
 # name, file, bytes, expected (line, words), is an error (else a warning refused by --strict)

@@ -3,7 +3,6 @@
 Set UPDATE_GOLDEN=1 to rewrite tests/golden/components.yml after an intended change, then read the diff.
 """
 
-import itertools
 import os
 from pathlib import Path
 
@@ -30,7 +29,7 @@ def render(markdown: str):
         if ref.tree not in trees:
             ref.fallback = "https://datapass.api.gouv.fr/fallback"
     catalogue = Catalogue(Path("."), {"api-statut-etudiant": None}, {}, trees, [])
-    renderer = pages.Renderer(pages.environment(), catalogue, 2, itertools.count())
+    renderer = pages.Renderer(pages.environment(), catalogue, 2)
     return renderer.markup(markup), [p.message for p in problems.items]
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, SEED
+from conftest import CONTENT, seed_path
 
 from generator import model, scopes
 from generator.problems import Problems
@@ -82,7 +82,7 @@ def test_authorize_url(scope_set):
 
 
 def test_fallback_reads_the_unmodified_seed_body():
-    doc = read(SEED, Problems())
+    doc = read(seed_path(), Problems())
     found = scopes.from_body(doc.body)
     assert [(s.label, s.id) for s in found.scopes] == [
         ("Numéro INE", "mesri_identifiant"),
