@@ -88,7 +88,7 @@ class Int(Check):
                 expected = f"doit valoir {_or(self.choices)}" if self.choices else "doit être un nombre entier"
                 return self._bad(path, doc, problems, f"{expected}, pas {_kind(value)}")
         if self.choices and value not in self.choices and self.fallback is not None:
-            problems.warn(doc.path, doc.line(*path), f"{dotted(path)}: doit valoir {_or(self.choices)}, pas {value} ; lu comme {self.fallback}", "value")
+            problems.warn(doc.path, doc.line(*path), f"{dotted(path)}: doit valoir {_or(self.choices)}, pas {value} ; lu comme {self.fallback}", "out-of-range value")
             return self.fallback
         if self.choices and value not in self.choices:
             return self._bad(path, doc, problems, f"doit valoir {_or(self.choices)}, pas {value}", "value")
