@@ -28,7 +28,7 @@ def test_administration_path(page, server):
     question = panel.locator(".qt-question__text")
     assert question.is_visible() and "FranceConnect" in question.inner_text()
     assert not panel.locator(DATAPASS).is_visible()
-    assert page.url.endswith("#une-administration")
+    page.wait_for_function("location.hash === '#une-administration'")  # the toggle event is asynchronous
     assert axe(page) == []
 
     panel.locator("label", has_text="Oui").click()
@@ -46,7 +46,7 @@ def test_switching_audience_closes_and_resets(page, server):
     assert page.locator("details#un-particulier").evaluate("d => d.open")
     assert not page.locator(ADMIN).evaluate("d => d.open")
     assert not page.locator(f"{ADMIN} .qt-question__text").is_visible()
-    assert page.locator(f"{ADMIN} input[type=radio]:checked").count() == 0
+    page.wait_for_function("!document.querySelector('#une-administration input[type=radio]:checked')")
     verdict = page.locator("details#un-particulier .verdict").inner_text()
     assert "Désolé, vous n'êtes pas éligible" in verdict
     assert page.locator("details#un-particulier .verdict [aria-hidden=true]").count() == 1  # the emoji
@@ -98,7 +98,7 @@ def test_deep_links_and_history(page, server):
     page.keyboard.press("Tab")  # keyboard navigation starts at the fragment's target
     assert page.evaluate("document.activeElement.matches('#une-administration > summary')")
     page.click("details#une-entreprise > summary")
-    assert page.url.endswith("#une-entreprise")
+    page.wait_for_function("location.hash === '#une-entreprise'")
     page.go_back()
     page.wait_for_function("document.querySelector('#une-administration').open")
     page.wait_for_function("document.activeElement.matches('#une-administration > summary')", timeout=2000)
