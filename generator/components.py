@@ -13,7 +13,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import markdown
 import nh3
@@ -273,14 +273,15 @@ class Links:
             return url
         parts = urlsplit(url)
         segments = [s for s in parts.path.split("/") if s]
-        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        # Our heading ids are slugs: bring api.gouv.fr-style fragments (with accents, ’) to the same form.
+        fragment = f"#{slugify(unquote(parts.fragment))}" if parts.fragment else ""
         if segments in (["rechercher-api"], ["les-api"]):
             return f"{self.base}les-api/{fragment}"
         if len(segments) >= 2 and segments[0] == "les-api" and segments[1] in self.slugs:
             return f"{self.base}{'/'.join(segments)}/{fragment}"
         if len(segments) == 2 and segments[0] == "producteurs" and segments[1] in self.producers:
             return f"{self.base}producteurs/{segments[1]}/{fragment}"
-        return ORIGIN + url
+        return ORIGIN + url  # keeps the original fragment
 
     def filter(self, tag: str, attr: str, value: str) -> str | None:
         if attr == "href":

@@ -57,6 +57,24 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             files.append(File.generated(config, path, content=text))
         return files
 
+    def on_nav(self, nav, /, *, config, files):
+        """Drop nav entries whose page this content does not produce (another content folder)."""
+        from mkdocs.structure.nav import Link
+
+        def keep(items):
+            kept = []
+            for item in items:
+                if isinstance(item, Link) and item.url.endswith(".md"):
+                    log.info("nav : « %s » retiré, la page %s n'existe pas pour ce contenu", item.title, item.url)
+                    continue
+                if getattr(item, "children", None):
+                    item.children = keep(item.children)
+                kept.append(item)
+            return kept
+
+        nav.items = keep(nav.items)
+        return nav
+
     def on_page_markdown(self, markdown: str, /, *, page, config, files) -> str:
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
