@@ -108,7 +108,7 @@ def test_catalogue_filters_in_the_browser(corpus_site, page):
         folded = visible().evaluate_all("els => els.map(e => e.dataset.search.normalize('NFD')"
                                         ".replace(/[\\u0300-\\u036f]/g, '').toLowerCase())")
         assert all("etudiant" in text and "statut" in text for text in folded)
-        assert "q=etudiant+statut" in page.url
+        assert "texte=etudiant+statut" in page.url
         page.fill("#filtre-texte", "")
         page.select_option("#filtre-acces", "open")
         assert 0 < visible().count() < total

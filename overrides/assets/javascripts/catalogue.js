@@ -1,5 +1,6 @@
 // Catalogue filters: free text (accent-insensitive, every term must match), theme,
-// access mode and FranceConnect. The filters live in the URL so a list can be shared.
+// access mode and FranceConnect. The filters live in the URL so a list can be shared
+// (`texte`, not `q`: the theme's search reads `q`).
 (function () {
   "use strict";
   function fold(text) {
@@ -14,13 +15,13 @@
     var haystacks = items.map(function (item) { return fold(item.dataset.search); });
     var count = document.querySelector("[data-catalogue-count]");
     var params = new URLSearchParams(location.search);
-    form.elements.q.value = params.get("q") || "";
+    form.elements.texte.value = params.get("texte") || "";
     form.elements.theme.value = params.get("theme") || "";
     form.elements.acces.value = params.get("acces") || "";
     form.elements.fc.checked = params.get("fc") === "1";
 
     function apply() {
-      var terms = fold(form.elements.q.value).split(/\s+/).filter(Boolean);
+      var terms = fold(form.elements.texte.value).split(/\s+/).filter(Boolean);
       var theme = form.elements.theme.value;
       var access = form.elements.acces.value;
       var fc = form.elements.fc.checked;
@@ -35,7 +36,7 @@
       });
       count.textContent = shown + " API affichée" + (shown > 1 ? "s" : "") + " sur " + items.length;
       var url = new URL(location.href);
-      [["q", form.elements.q.value.trim()], ["theme", theme], ["acces", access], ["fc", fc ? "1" : ""]].forEach(function (p) {
+      [["texte", form.elements.texte.value.trim()], ["theme", theme], ["acces", access], ["fc", fc ? "1" : ""]].forEach(function (p) {
         if (p[1]) url.searchParams.set(p[0], p[1]); else url.searchParams.delete(p[0]);
       });
       history.replaceState(history.state, "", url.pathname + url.search + url.hash);
