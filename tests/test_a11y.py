@@ -32,6 +32,8 @@ def test_search_dialog_has_no_violation(page, server):
             continue
     assert page.locator(".md-search-result__item").count() > 0
     assert axe(page) == []
+    page.hover(".md-search-result__item >> nth=0")  # the hovered result has its own background
+    assert axe(page) == []
 
 
 def test_embed_loads_only_on_demand(page, server):
