@@ -232,12 +232,12 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
                 ref.fallback = doc.meta.get("datapass_link") if isinstance(doc.meta.get("datapass_link"), str) else None
         if api is not None:
             apis[api.slug] = api
-            _link(api, doc, producers, problems)
+            _link(api, producers, problems)
     themes = _themes(apis, problems)
     return Catalogue(content_dir, apis, producers, trees, themes)
 
 
-def _link(api: Api, doc: Document, producers: dict, problems: Problems) -> None:
+def _link(api: Api, producers: dict, problems: Problems) -> None:
     producer = producers.get(api.meta["producer"])
     if producer is not None:
         api.producer = producer
@@ -245,7 +245,7 @@ def _link(api: Api, doc: Document, producers: dict, problems: Problems) -> None:
     for index, name in enumerate(api.meta.get("partners", [])):
         partner = producers.get(name)
         if partner is None:
-            problems.warn(doc.path, doc.line("partners", index), f"partners[{index}]: « {name} » n'a pas de fichier producteurs/ ; affiché sans lien", "partner without producer")
+            problems.warn(api.source, api.doc.line("partners", index), f"partners[{index}]: « {name} » n'a pas de fichier producteurs/ ; affiché sans lien", "partner without producer")
             api.partners.append(name)
         else:
             api.partners.append(partner)
