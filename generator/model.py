@@ -89,7 +89,6 @@ class AccessEntry:
     who: list[str]
     is_eligible: int
     description: components.Markup
-    line: int
 
     @property
     def anchor(self) -> str:
@@ -178,7 +177,7 @@ def _api(doc: Document, problems: Problems, context: components.Context) -> Api 
         desc = components.parse(entry.get("description", ""), doc.path,
                                 doc.text_line("access_page", index, "description"), problems, context)
         if "who" in entry and "is_eligible" in entry:
-            access.append(AccessEntry(entry["who"], entry["is_eligible"], desc, doc.line("access_page", index)))
+            access.append(AccessEntry(entry["who"], entry["is_eligible"], desc))
     body = components.parse(doc.body, doc.path, doc.body_line, problems, context)
     intro = _markup(meta.get("content_intro"), doc, ("content_intro",), problems, context) if meta.get("content_intro") else None
     details = {key: _markup(meta[key], doc, (key,), problems, context) for key in DETAIL_FIELDS if meta.get(key)}

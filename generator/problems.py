@@ -26,8 +26,7 @@ class Problem:
 class Problems:
     """Collects problems for one run; every reader and validator appends here."""
 
-    def __init__(self, root: Path | None = None):
-        self.root = root
+    def __init__(self):
         self.items: list[Problem] = []
 
     def _display(self, path: Path | str) -> str:

@@ -74,7 +74,7 @@ def _walk(node: yaml.Node, path: FieldPath, doc: Document, problems: Problems, s
             key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else repr(key_node.value)
             line = key_node.start_mark.line + 1 + offset
             if key in keys:
-                problems.error(doc.path, line, f"{_dotted(path + (key,))}: clé en double (déjà ligne {keys[key]})",
+                problems.error(doc.path, line, f"{dotted(path + (key,))}: clé en double (déjà ligne {keys[key]})",
                                "duplicate key")
             keys[key] = line
             doc.key_lines[path + (key,)] = line
@@ -93,14 +93,12 @@ def _scalar_line(node: yaml.Node, path: FieldPath, doc: Document, offset: int) -
         doc.text_lines[path] = node.start_mark.line + offset + (2 if block else 1)
 
 
-def _dotted(path: FieldPath) -> str:
+def dotted(path: FieldPath) -> str:
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(racine)"
 
-
-dotted = _dotted
 
 
 def parse(text: str, path: Path, problems: Problems) -> Document | None:
