@@ -1,0 +1,59 @@
+"""The MkDocs glue on its own: `mkdocs build` with the plugin, its content option, errors and `serve` watching."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from conftest import CONTENT, ROOT, seed_content
+
+from generator.plugin import CataloguePlugin
+
+
+def config_for(tmp: Path, content: Path) -> Path:
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "api-catalogue" in plugin:
+            plugin["api-catalogue"]["content"] = str(content)
+    config.update(docs_dir=str(ROOT / "content" / "pages"), site_dir=str(tmp / "site"))
+    config["theme"]["custom_dir"] = str(ROOT / "overrides")
+    path = tmp / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def mkdocs(*args, cwd=ROOT):
+    return subprocess.run([str(Path(sys.executable).parent / "mkdocs"), *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_mkdocs_build_uses_the_content_option(tmp_path):
+    content = seed_content(tmp_path / "other-content")
+    run = mkdocs("build", "--strict", "-f", str(config_for(tmp_path, content)))
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "site" / "les-api" / "api-statut-etudiant" / "scopes" / "index.html").is_file()
+
+
+def test_mkdocs_build_reports_every_problem_without_traceback(tmp_path):
+    content = seed_content(tmp_path / "content")
+    (content / "api" / "a.md").write_text("---\ntitle: A\ntagline: t\nproducer: mesri\nis_open: 5\n---\n")
+    (content / "api" / "b.md").write_text("---\ntitle: B\ntagline: t\nproducer: nobody\nis_open: 1\n---\n")
+    run = mkdocs("build", "-f", str(config_for(tmp_path, content)))
+    assert run.returncode == 1
+    assert f"{content / 'api' / 'a.md'}:5: is_open" in run.stderr
+    assert f"{content / 'api' / 'b.md'}:4: producer" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_serve_watches_the_content_folder():
+    class Server:
+        watched = []
+
+        def watch(self, path):
+            self.watched.append(path)
+
+    plugin = CataloguePlugin()
+    plugin.load_config({"content": "content"}, config_file_path=str(ROOT / "mkdocs.yml"))
+    config = type("Config", (), {"config_file_path": str(ROOT / "mkdocs.yml")})()
+    server = plugin.on_serve(Server(), config=config, builder=None)
+    assert Path(server.watched[0]) == CONTENT
