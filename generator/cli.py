@@ -28,26 +28,18 @@ def _report(problems: Problems, stream=None) -> None:
         print(f"{len(problems.errors)} erreur(s), {len(problems.warnings)} avertissement(s) ({detail})", file=stream)
 
 
-def iframe_hosts(config_file: Path) -> tuple:
-    """The plugin's allowlist from mkdocs.yml, so `check` judges iframes as the build will."""
-    import yaml
+def _load_config(config_file: Path, **overrides):
+    """MkDocs' own config loader: the plugin options `check` uses are the ones the build will use."""
+    from mkdocs.config import load_config
 
-    try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
-        for plugin in config.get("plugins", []):
-            if isinstance(plugin, dict) and "api-catalogue" in plugin:
-                hosts = (plugin["api-catalogue"] or {}).get("iframe_hosts")
-                if hosts:
-                    return tuple(hosts)
-    except (OSError, yaml.YAMLError, AttributeError, TypeError):
-        pass
-    return components.IFRAME_HOSTS
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    return load_config(str(config_file), **overrides)
 
 
-def check(content: Path, config_file: Path = ROOT / "mkdocs.yml") -> tuple[model.Catalogue, Problems]:
+def check(content: Path, iframe_hosts=components.IFRAME_HOSTS) -> tuple[model.Catalogue, Problems]:
     problems = Problems()
     try:
-        catalogue = model.load(content, problems, iframe_hosts(config_file))
+        catalogue = model.load(content, problems, iframe_hosts)
     except RecursionError:  # pathological nesting in YAML or Markdown
         problems.error(content, 1, "contenu trop profondément imbriqué", "content")
         catalogue = None
@@ -55,25 +47,29 @@ def check(content: Path, config_file: Path = ROOT / "mkdocs.yml") -> tuple[model
 
 
 def build(content: Path, site_dir: Path, strict: bool, config_file: Path) -> int:
-    catalogue, problems = check(content, config_file)
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        config = _load_config(config_file, strict=strict)
+    except (MkDocsException, OSError) as exc:
+        print(f"{config_file}:1: configuration invalide : {exc}", file=sys.stderr)
+        return 1
+    plugin = config.plugins["api-catalogue"]
+    catalogue, problems = check(content, plugin.config.iframe_hosts)
     _report(problems)
     if problems.errors or (strict and problems.warnings):
         print("échec : le site précédent est laissé tel quel", file=sys.stderr)
         return 1
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
 
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     # Build next to the target, then swap: a failed build never touches the previous site.
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
     try:
-        config = load_config(str(config_file), site_dir=str(staging), strict=strict)
-        plugin = config.plugins["api-catalogue"]
+        config["site_dir"] = str(staging)
         plugin.config.content = str(content.resolve())
         plugin.preloaded = (catalogue, problems)
-        logging.getLogger("mkdocs").setLevel(logging.WARNING)
         mkdocs_build(config)
     except (MkDocsException, OSError) as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -103,6 +99,7 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     check_cmd = sub.add_parser("check", help="vérifie le contenu et liste chaque problème (chemin:ligne: message)")
     check_cmd.add_argument("--content", type=Path, default=ROOT / "content")
+    check_cmd.add_argument("--config-file", type=Path, default=ROOT / "mkdocs.yml")
     build_cmd = sub.add_parser("build", help="construit le site (le même que `mkdocs build`)")
     build_cmd.add_argument("--content", type=Path, default=ROOT / "content")
     build_cmd.add_argument("--site-dir", type=Path, default=ROOT / "site")
@@ -117,7 +114,14 @@ def main(argv=None) -> int:
             print(path)
         return 0
     if args.command == "check":
-        _, problems = check(args.content)
+        from mkdocs.exceptions import MkDocsException
+
+        try:
+            hosts = _load_config(args.config_file).plugins["api-catalogue"].config.iframe_hosts
+        except (MkDocsException, OSError) as exc:
+            print(f"{args.config_file}:1: configuration invalide : {exc}")
+            return 1
+        _, problems = check(args.content, hosts)
         _report(problems, sys.stdout)
         if not problems.items:
             print("contenu valide : aucun problème")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from .eligibility import TREE
 
 
@@ -22,9 +25,6 @@ def tree_schema() -> dict:
 
 
 def write_schemas(folder) -> list:
-    import json
-    from pathlib import Path
-
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     out = []

@@ -23,7 +23,6 @@ class Check:
     """Base: `clean` returns the cleaned value, or MISSING after reporting a problem."""
 
     doc: str = ""
-    null_list_warning = False
 
     def clean(self, value, path, doc: Document, problems: Problems):
         raise NotImplementedError
@@ -34,6 +33,9 @@ class Check:
     def _bad(self, path, doc, problems, message, category="type"):
         problems.error(doc.path, doc.line(*path), f"{dotted(path)}: {message}", category)
         return MISSING
+
+    def _warn(self, path, doc, problems, message, category):
+        problems.warn(doc.path, doc.line(*path), f"{dotted(path)}: {message}", category)
 
 
 @dataclass
@@ -52,14 +54,14 @@ class Str(Check):
         value = value.strip() if not self.markdown else value
         if self.kind == "url" and value and not _URL.match(value):
             # An unusable link has a safe fallback: leave it out.
-            problems.warn(doc.path, doc.line(*path), f"{dotted(path)}: adresse « {_short(value)} » retirée (https://, http://, mailto: ou /chemin)", "unsafe url")
+            self._warn(path, doc, problems, f"adresse « {_short(value)} » retirée (https://, http://, mailto: ou /chemin)", "unsafe url")
             return MISSING
         if self.kind == "link" and value and not (_URL.match(value) or _EMAIL.match(value)):
             first = re.split(r"[\s,;]+", value)[0]
             if _URL.match(first) or _EMAIL.match(first):
-                problems.warn(doc.path, doc.line(*path), f"{dotted(path)}: une seule adresse est attendue ; seule « {first} » est gardée", "several addresses")
+                self._warn(path, doc, problems, f"une seule adresse est attendue ; seule « {first} » est gardée", "several addresses")
                 return first
-            problems.warn(doc.path, doc.line(*path), f"{dotted(path)}: ni une adresse web ni un e-mail : « {_short(value)} » ; retiré", "unsafe url")
+            self._warn(path, doc, problems, f"ni une adresse web ni un e-mail : « {_short(value)} » ; retiré", "unsafe url")
             return MISSING
         if self.kind == "id" and not re.fullmatch(r"[A-Za-z0-9_.:-]+", value):
             return self._bad(path, doc, problems, f"identifiant invalide « {_short(value)} » (lettres, chiffres, _ . : -)")
@@ -88,7 +90,7 @@ class Int(Check):
                 expected = f"doit valoir {_or(self.choices)}" if self.choices else "doit être un nombre entier"
                 return self._bad(path, doc, problems, f"{expected}, pas {_kind(value)}")
         if self.choices and value not in self.choices and self.fallback is not None:
-            problems.warn(doc.path, doc.line(*path), f"{dotted(path)}: doit valoir {_or(self.choices)}, pas {value} ; lu comme {self.fallback}", "out-of-range value")
+            self._warn(path, doc, problems, f"doit valoir {_or(self.choices)}, pas {value} ; lu comme {self.fallback}", "out-of-range value")
             return self.fallback
         if self.choices and value not in self.choices:
             return self._bad(path, doc, problems, f"doit valoir {_or(self.choices)}, pas {value}", "value")
@@ -149,7 +151,7 @@ class List(Check):
     def clean(self, value, path, doc, problems):
         if not isinstance(value, list):
             if self.lenient and isinstance(value, str):
-                problems.warn(doc.path, doc.line(*path), f"{dotted(path)}: une liste est attendue ; « {_short(value)} » est lu comme une liste d'un élément", "scalar for list")
+                self._warn(path, doc, problems, f"une liste est attendue ; « {_short(value)} » est lu comme une liste d'un élément", "scalar for list")
                 value = [value]
             else:
                 return self._bad(path, doc, problems, f"doit être une liste (`- élément` par ligne), pas {_kind(value)}")
