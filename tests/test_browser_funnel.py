@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import axe
+from conftest import axe, steady_context
 
 pytestmark = pytest.mark.browser
 
@@ -76,7 +76,7 @@ def test_keyboard_only(page, server):
 
 
 def test_without_javascript_everything_is_reachable(browser, server):
-    context = browser.new_context(java_script_enabled=False)
+    context = steady_context(browser, java_script_enabled=False)
     page = context.new_page()
     page.goto(server + FUNNEL)
     html = page.content()
@@ -101,7 +101,7 @@ def test_deep_links_and_history(page, server):
     page.wait_for_function("location.hash === '#une-entreprise'")
     page.go_back()
     page.wait_for_function("document.querySelector('#une-administration').open")
-    page.wait_for_function("document.activeElement.matches('#une-administration > summary')", timeout=2000)
+    page.wait_for_function("document.activeElement.matches('#une-administration > summary')")
     assert not page.locator("details#une-entreprise").evaluate("d => d.open")
     page.go_forward()
     page.wait_for_function("document.querySelector('#une-entreprise').open")

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import CONTENT, axe, build, seed_content, serve
+from conftest import CONTENT, axe, build, seed_content, serve, steady_context
 
 from generator import model
 from generator.problems import Problems
@@ -63,7 +63,7 @@ def test_widget_matches_the_model_for_every_choice(page, server, declared):
 
 
 def test_url_round_trip_copy_and_reset(browser, server, declared):
-    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    context = steady_context(browser, permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     open_chooser(page, server + SCOPES)
     page.check("input[value=mesri_admission]")

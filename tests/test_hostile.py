@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import build, seed_content, serve
+from conftest import build, seed_content, serve, steady_context
 
 from generator import model
 from generator.problems import Problems
@@ -139,7 +139,7 @@ def test_no_script_runs_and_nothing_leaves_loopback(hostile_site, browser):
     site, _ = hostile_site
     srv = serve(site)
     base = f"http://127.0.0.1:{srv.server_address[1]}/"
-    context = browser.new_context()
+    context = steady_context(browser)
     page = context.new_page()
     dialogs, foreign = [], []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
