@@ -7,22 +7,24 @@ the block components, which our own (autoescaping) templates render.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import markdown
 import nh3
 
+from . import urls
 from .problems import Problems
 
 IFRAME_HOSTS = ("data.enseignementsup-recherche.gouv.fr",)
 ORIGIN = "https://api.gouv.fr"  # where the content's site-absolute links come from
-SAFE_SCHEMES = {"https", "http", "mailto"}
+SAFE_SCHEMES = {"https", "http", "mailto"}  # nh3's own check; urls.check is the one that decides
 
 ALLOWED_TAGS = {
     "p", "br", "a", "strong", "em", "b", "i", "ul", "ol", "li", "code", "pre", "blockquote", "hr",
@@ -39,10 +41,14 @@ ALLOWED_CLASSES = {
     "span": {"visually-hidden"},
 }
 
-_CODE = re.compile(r"^(```|~~~).*?^\1[ \t]*$|`[^`\n]+`", re.S | re.M)
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])((?:[^<>\"']|\"[^\"]*\"|'[^']*')*)>")
-_ATTR = re.compile(r"""\s*([A-Za-z_:][-\w:.]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
-_MD_LINK = re.compile(r"\]\(\s*<?\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+# Every pattern is linear: no two unbounded quantifiers over the same characters side by side,
+# and quoted values stop at the next `<`, so a failed match never rescans the rest of the text.
+_FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
+_INLINE_CODE = re.compile(r"`[^`\n]{1,2000}`")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]{0,60})(?=[\s/>])((?:[^<>\"']|\"[^\"<>]*\"|'[^'<>]*')*)>")
+_ATTR = re.compile(r"""[ \t\n]*([A-Za-z_:][-\w:.]{0,60})(?:[ \t\n]*=[ \t\n]*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+# Bounded: a link target is at most urls.MAX_LENGTH characters, after at most 8 blanks.
+_MD_LINK = re.compile(r"\]\([ \t]{0,8}<?([^\s()<>]{1,%d})" % urls.MAX_LENGTH)
 _PLACEHOLDER = re.compile(r"(?:<p>)?\u00a7\u00a7cmp(\d+)\u00a7\u00a7(?:</p>)?")
 
 BLOCK_COMPONENTS = {"NextSteps", "QuestionTree"}
@@ -115,31 +121,107 @@ def _attrs(raw: str) -> tuple[dict[str, str | bool], bool]:
     return attrs, False
 
 
-def safe_url(url: str) -> bool:
-    url = url.strip()
-    scheme = urlsplit(url).scheme.lower() if ":" in url.split("/", 1)[0] else ""
-    return scheme in SAFE_SCHEMES or (not scheme and not url.lower().startswith(("//", "\\")))
+class Lines:
+    """Line numbers of offsets in a text, in O(log n) each (deep nesting has many tags)."""
+
+    def __init__(self, text: str, first_line: int):
+        self.starts = [m.start() for m in re.finditer("\n", text)]
+        self.first = first_line
+
+    def __call__(self, offset: int) -> int:
+        return self.first + bisect.bisect_left(self.starts, offset)
+
+
+# Python-Markdown's inline patterns cost more than the square of the markup characters in one
+# paragraph (2 000 `[` take a second), its fenced-code pass rescans the text for every fence,
+# and its block parser recurses on nesting. Real content stays far below these limits: at most
+# 22 `[`, 68 `<` and 326 markup characters in a paragraph, 796 in a file, 10 fence lines, lists
+# 3 levels deep, paragraphs of 5 900 characters.
+_MARKUP = re.compile(r"[\[\]()<>*_`!&|~\\#]")
+LIMITS = (  # what, how to count it in a text, at most per paragraph, at most per text
+    ("« [ »", lambda t: t.count("["), 100, 1000),
+    ("« < »", lambda t: t.count("<"), 300, 2000),
+    ("caractères de balisage ([ ] ( ) < > * _ ` ! & | ~ \\ #)", lambda t: len(_MARKUP.findall(t)), 1000, 5000),
+    ("caractères", len, 20_000, None),
+)
+MAX_FENCES = 200
+MAX_NESTING = 10
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_NESTED = re.compile(r"^(?:[ \t]*>){%d}|^[ ]{%d,}(?:[-*+]|[0-9]{1,9}[.)])[ \t]" % (MAX_NESTING + 1, 4 * MAX_NESTING), re.M)
+
+
+def check_limits(masked: str, fences: int, line_of) -> list[tuple[int, str]]:
+    """Where a text exceeds what Markdown renders in bounded time, as (line, message) pairs."""
+    found = []
+    if fences > MAX_FENCES:
+        found.append((line_of(0), f"plus de {MAX_FENCES} lignes de bloc de code (``` ou ~~~) dans ce texte"))
+    paragraphs, offset = [], 0
+    for part in _PARAGRAPH.split(masked):
+        offset = masked.index(part, offset)
+        paragraphs.append((offset, part))
+        offset += len(part)
+    for what, count, per_paragraph, per_text in LIMITS:
+        if per_text is not None and count(masked) > per_text:
+            found.append((line_of(0), f"plus de {per_text} {what} dans ce texte : trop pour le rendu Markdown"))
+            continue
+        for offset, part in paragraphs:
+            if count(part) > per_paragraph:
+                found.append((line_of(offset), f"plus de {per_paragraph} {what} dans un même paragraphe :"
+                              " coupez-le par des lignes vides"))
+                break
+    nested = _NESTED.search(masked)
+    if nested:
+        found.append((line_of(nested.start()), f"liste ou citation imbriquée sur plus de {MAX_NESTING} niveaux"))
+    return found
+
+
+def mask_code(text: str) -> tuple[str, int]:
+    """Blank out code blocks and code spans (same length, same lines): tags there are text, not tags.
+    Also returns the number of fence lines.
+
+    Fences are matched line by line, as CommonMark does, so an unclosed fence costs one pass."""
+    lines = text.split("\n")
+    fence = None
+    fences = 0
+    for index, line in enumerate(lines):
+        opener = _FENCE.match(line)
+        fences += bool(opener)
+        if fence is None:
+            if opener:
+                fence = opener.group(1)
+                lines[index] = " " * len(line)
+            continue
+        if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence) and not line[opener.end():].strip():
+            fence = None
+        lines[index] = " " * len(line)
+    masked = "\n".join(lines)
+    return _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), masked), fences
 
 
 def parse(text: str, path: Path, first_line: int, problems: Problems, context: Context) -> Markup:
     """Check every tag of a Markdown text and turn it into safe-to-render Markup."""
     if not text:
         return Markup("")
-    masked = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    masked, fences = mask_code(text)
     out: list[str] = []
     blocks: list = []
     pos = 0
     open_inline: list[str] = []
 
-    def line_of(offset: int) -> int:
-        return first_line + text.count("\n", 0, offset)
+    line_of = Lines(text, first_line)
+    too_much = check_limits(masked, fences, line_of)
+    for line, message in too_much:
+        problems.error(path, line, message, "limit")
+    if too_much:
+        return Markup("")  # an error: the build stops before rendering
 
     for match in _MD_LINK.finditer(masked):
-        if match.group(1).lower() not in SAFE_SCHEMES:
-            problems.warn(path, line_of(match.start()), f"lien Markdown en « {match.group(1)}: » retiré", "unsafe url")
+        link = urls.check(match.group(1))
+        if not link:
+            problems.warn(path, line_of(match.start()), f"lien Markdown « {match.group(1)[:40]} » retiré : {link.reason}", "unsafe url")
 
     for match in _TAG.finditer(masked):
-        closing, name, raw_attrs = match.group(1) == "/", match.group(2), match.group(3)
+        closing, name = match.group(1) == "/", match.group(2)
         start, end = match.span()
         original = text[start:end]
         out.append(text[pos:start])
@@ -167,8 +249,8 @@ def parse(text: str, path: Path, first_line: int, problems: Problems, context: C
             for attr, value in attrs.items():
                 if attr.lower().startswith("on"):
                     problems.warn(path, line, f"<{name}> : attribut « {attr} » (script) retiré", "unsafe attribute")
-                elif isinstance(value, str) and attr.lower() in ("href", "src") and not safe_url(value):
-                    problems.warn(path, line, f"<{name}> : adresse « {value[:40]} » retirée (schéma non autorisé)", "unsafe url")
+                elif isinstance(value, str) and attr.lower() in ("href", "src") and not (link := urls.check(value)):
+                    problems.warn(path, line, f"<{name}> : adresse « {value[:40]} » retirée : {link.reason}", "unsafe url")
             out.append(original)
         else:
             if not closing:
@@ -190,11 +272,12 @@ def _inline(name, closing, attrs, path, line, problems, open_inline, quiet=False
             problems.warn(path, line, f"<{name}> sans attribut href : affiché comme du texte", "malformed tag")
         open_inline.append("")
         return ""
-    if not safe_url(href):
-        problems.warn(path, line, f"<{name}> : adresse « {href[:40]} » retirée (schéma non autorisé)", "unsafe url")
+    link = urls.check(href)
+    if not link:
+        problems.warn(path, line, f"<{name}> : adresse « {href[:40]} » retirée : {link.reason}", "unsafe url")
         open_inline.append("")
         return ""
-    href_attr = html.escape(href.strip(), quote=True)
+    href_attr = html.escape(link.href, quote=True)
     if name == "Button":
         css = "md-button" if attrs.get("alt") else "md-button md-button--primary"
         open_inline.append("</a>")
@@ -225,15 +308,17 @@ def _block(name, attrs, path, line, problems, context: Context):
 
 def _embed(attrs, path, line, problems, context: Context):
     src = attrs.get("src")
-    if not isinstance(src, str) or not safe_url(src):
-        problems.warn(path, line, "<iframe> sans adresse sûre : retiré", "unsafe url")
+    link = urls.check(src)
+    if not link or link.relative or link.href.startswith("mailto:"):
+        reason = link.reason if not link else "une intégration vient d'un autre site"
+        problems.warn(path, line, f"<iframe> retiré : {reason}", "unsafe url")
         return None
-    host = urlsplit(src).hostname or ""
-    allowed = urlsplit(src).scheme == "https" and host in context.iframe_hosts
-    if not allowed:
-        problems.warn(path, line, f"<iframe> depuis « {host or src[:40]} », hôte non autorisé : remplacé par un lien", "iframe host")
+    framed = urls.frame(link.href, context.iframe_hosts)
+    if not framed:
+        problems.warn(path, line, f"<iframe> remplacé par un lien : {framed.reason}", "iframe host")
     title = attrs.get("title") if isinstance(attrs.get("title"), str) else ""
-    return Embed(src=src, title=title or f"Contenu intégré depuis {host}", host=host, allowed=allowed)
+    # The normalised URL, never the original string: that is what the browser would load.
+    return Embed(src=link.href, title=title or f"Contenu intégré depuis {link.host}", host=link.host, allowed=bool(framed))
 
 
 # --- rendering -------------------------------------------------------------------------
@@ -266,22 +351,22 @@ class Links:
     producers: frozenset = frozenset()
 
     def href(self, url: str) -> str | None:
-        url = url.strip()
-        if not safe_url(url):
+        link = urls.check(url)
+        if not link:
             return None
-        if not url.startswith("/") or url.startswith("//"):
-            return url
-        parts = urlsplit(url)
-        segments = [s for s in parts.path.split("/") if s]
+        if not (link.relative and link.href.startswith("/")):
+            return link.href
+        path, raw_fragment = urls.site_path(link)
+        segments = [s for s in path.split("/") if s]
         # Our heading ids are slugs: bring api.gouv.fr-style fragments (with accents, ’) to the same form.
-        fragment = f"#{slugify(unquote(parts.fragment))}" if parts.fragment else ""
+        fragment = f"#{slugify(unquote(raw_fragment))}" if raw_fragment else ""
         if segments in (["rechercher-api"], ["les-api"]):
             return f"{self.base}les-api/{fragment}"
         if len(segments) >= 2 and segments[0] == "les-api" and segments[1] in self.slugs:
             return f"{self.base}{'/'.join(segments)}/{fragment}"
         if len(segments) == 2 and segments[0] == "producteurs" and segments[1] in self.producers:
             return f"{self.base}producteurs/{segments[1]}/{fragment}"
-        return ORIGIN + url  # keeps the original fragment
+        return ORIGIN + link.href  # keeps the original fragment
 
     def filter(self, tag: str, attr: str, value: str) -> str | None:
         if attr == "href":

@@ -64,12 +64,10 @@ class Tree:
     questions: dict[str, Question] = field(default_factory=dict)
 
 
-def load_trees(folder: Path, problems: Problems) -> dict[str, Tree]:
+def load_trees(paths: list[Path], problems: Problems) -> dict[str, Tree]:
     trees: dict[str, Tree] = {}
-    if not folder.is_dir():
-        return trees
     context = components.Context(allow_trees=False)
-    for path in sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml")):
+    for path in paths:
         doc = load_yaml(path, problems)
         if doc is None:
             continue
@@ -97,29 +95,69 @@ def load_trees(folder: Path, problems: Problems) -> dict[str, Tree]:
                     problems.error(path, doc.line("questions", qid, "choices", index, "next"),
                                    f"questions.{qid}.choices[{index}].next: question « {choice.next} » introuvable", "tree")
         _check_cycles(tree, doc, problems)
+        _check_size(tree, doc, problems)
         trees[tree.id] = tree
     return trees
 
 
 def _check_cycles(tree: Tree, doc, problems: Problems) -> None:
-    """A cycle would make the static (no-JavaScript) rendering infinite."""
-    state: dict[str, int] = {}
-
-    def visit(qid: str) -> bool:
-        state[qid] = 1
-        for choice in tree.questions[qid].choices:
+    """A cycle would make the static (no-JavaScript) rendering infinite. Iterative: trees may be deep."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    for start in tree.questions:
+        if start in state:
+            continue
+        state[start] = 1
+        stack = [(start, iter(tree.questions[start].choices))]
+        while stack:
+            qid, choices = stack[-1]
+            choice = next(choices, None)
+            if choice is None:
+                state[qid] = 2
+                stack.pop()
+                continue
             nxt = choice.next
-            if nxt in tree.questions:
-                if state.get(nxt) == 1 or (state.get(nxt) is None and not visit(nxt)):
-                    problems.error(doc.path, doc.line("questions", qid), f"questions.{qid}: boucle vers « {nxt} »", "tree")
-                    choice.next = None
-                    return True
-        state[qid] = 2
-        return True
+            if nxt not in tree.questions:
+                continue
+            if state.get(nxt) == 1:
+                problems.error(doc.path, doc.line("questions", qid), f"questions.{qid}: boucle vers « {nxt} »", "tree")
+                choice.next = None
+            elif nxt not in state:
+                state[nxt] = 1
+                stack.append((nxt, iter(tree.questions[nxt].choices)))
 
-    for qid in tree.questions:
-        if qid not in state:
-            visit(qid)
+
+# Without JavaScript, every path of a tree is in the page: 30 two-way questions in a row would
+# be 2^30 questions. Real trees ask 1 to 3 questions.
+MAX_RENDERED = 200
+MAX_DEPTH = 12
+
+
+def _check_size(tree: Tree, doc, problems: Problems) -> None:
+    """Questions rendered from each entry point, counted along every path (iteratively, memoised)."""
+    size: dict[str, int] = {}
+    depth: dict[str, int] = {}
+    for start in tree.questions:
+        stack = [(start, False)]
+        while stack:
+            qid, done = stack.pop()
+            if qid in size:
+                continue
+            nexts = [c.next for c in tree.questions[qid].choices if c.next in tree.questions]
+            if done or not nexts:
+                size[qid] = min(1 + sum(size[n] for n in nexts), MAX_RENDERED + 1)
+                depth[qid] = 1 + max((depth[n] for n in nexts), default=0)
+                continue
+            stack.append((qid, True))
+            stack.extend((n, False) for n in nexts if n not in size)
+    too_big = [qid for qid in tree.questions if size[qid] > MAX_RENDERED or depth[qid] > MAX_DEPTH]
+    if too_big:
+        first = too_big[0]
+        problems.error(doc.path, doc.line("questions", first),
+                       f"questions.{first}: arbre trop grand ({MAX_DEPTH} questions d'affilée et {MAX_RENDERED} questions"
+                       f" sur tous les chemins au plus) ; les suites de {len(too_big)} question(s) sont coupées", "limit")
+        for qid in too_big:
+            for choice in tree.questions[qid].choices:
+                choice.next = None
 
 
 def resolve(trees: dict[str, Tree], ref: components.TreeRef) -> Question | None:

@@ -7,6 +7,7 @@ trees, themes) and returns a `Catalogue` together with every problem found.
 
 from __future__ import annotations
 
+import datetime as _dt
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from pathlib import Path
 from . import components, eligibility, scopes
 from .problems import Problems
 from .reading import Document, read
-from .spec import Bool, Field, Int, List, Map, Num, Str
+from .spec import SLUG, Field, Int, List, Map, Num, Str
 
 DETAIL_FIELDS = ("rate_limiting_description", "monitoring_description", "stats_detail_description")
 OPENNESS = {1: "open", 0: "semi_open", -1: "closed"}
@@ -36,7 +37,7 @@ API = Map(
     fields={
         "title": Field(Str(doc="Nom de l'API."), required=True),
         "tagline": Field(Str(doc="Une phrase qui dit à quoi sert l'API."), required=True),
-        "producer": Field(Str(kind="id", doc="Identifiant du producteur : nom d'un fichier de `producteurs/`."), required=True),
+        "producer": Field(Str(kind="slug", doc="Identifiant du producteur : nom d'un fichier de `producteurs/`."), required=True),
         "is_open": Field(Int(choices=(-1, 0, 1), doc="1 accès libre, 0 compte nécessaire, -1 habilitation nécessaire."), required=True),
         "partners": Field(List(Str(), doc="Co-producteurs : identifiants de `producteurs/` ou texte libre."), default=list),
         "keywords": Field(List(Str(), lenient=True, doc="Mots-clés pour la recherche."), default=list),
@@ -151,9 +152,7 @@ class Api:
     @property
     def contact_email(self) -> str | None:
         link = self.meta.get("contact_link") or ""
-        if link.startswith("mailto:"):
-            return link[len("mailto:"):]
-        return link if "@" in link and "://" not in link else None
+        return link.removeprefix("mailto:") if link.startswith("mailto:") else None
 
 
 @dataclass
@@ -181,6 +180,10 @@ def _api(doc: Document, problems: Problems, context: components.Context) -> Api 
     body = components.parse(doc.body, doc.path, doc.body_line, problems, context)
     intro = _markup(meta.get("content_intro"), doc, ("content_intro",), problems, context) if meta.get("content_intro") else None
     details = {key: _markup(meta[key], doc, (key,), problems, context) for key in DETAIL_FIELDS if meta.get(key)}
+    date = update_date(meta.get("last_update"))
+    if date is not None and not EPOCH_FLOOR.replace(year=1990) <= date < EPOCH_CEILING:
+        problems.warn(doc.path, doc.line("last_update"), f"last_update: date improbable ({date.year}) ; ignorée", "value")
+        meta.pop("last_update")
     scope_set = scopes.from_meta(meta["franceconnect"], doc, problems) if "franceconnect" in meta else scopes.from_body(doc.body)
     if any(k not in meta for k, f in API.fields.items() if f.required):
         return None
@@ -196,9 +199,42 @@ def _producer(doc: Document, problems: Problems, context) -> Producer | None:
                     meta.get("contact", ""), meta.get("logo", ""), meta.get("site", ""), body)
 
 
-def api_files(content_dir: Path) -> list[Path]:
-    # `*.md.example` are templates for contributors, not APIs.
-    return sorted(p for p in (content_dir / "api").glob("*.md") if p.is_file())
+
+
+def content_files(folder: Path, extensions: tuple[str, ...], problems: Problems) -> list[Path]:
+    """The files of one content folder that become pages, with every other entry reported.
+
+    A file's slug is its name without the extension, and must be a plain slug: `x.v2.md`,
+    `#x.md` or `.x.md` would give a wrong or empty URL. Slugs are unique ignoring case,
+    since `Foo` and `foo` are one page on a case-insensitive disk or server.
+    """
+    if not folder.is_dir():
+        return []
+    used: dict[str, Path] = {}
+    for path in sorted(folder.iterdir()):
+        name = path.name
+        stem, dot, ext = name.rpartition(".")
+        if path.is_dir():
+            problems.warn(path, 1, "sous-dossier ignoré : le contenu est lu à plat", "unused file")
+        elif name.endswith(".example"):
+            problems.warn(path, 1, "modèle pour contributeurs, ignoré", "unused file")
+        elif not dot or f".{ext.lower()}" not in extensions:
+            problems.warn(path, 1, f"fichier ignoré : seuls les fichiers {', '.join(extensions)} sont lus ici", "unused file")
+        elif f".{ext}" not in extensions:
+            problems.error(path, 1, f"extension « .{ext} » : renommez le fichier en « {stem}.{ext.lower()} »", "file name")
+        elif not SLUG.fullmatch(stem):
+            problems.error(path, 1, f"nom de fichier « {_printable(name)} » : il devient l'adresse de la page ; lettres, chiffres,"
+                           " « - » et « _ » seulement, sans point ni espace", "file name")
+        elif (other := used.get(stem.casefold())) is not None:
+            problems.error(path, 1, f"même adresse que {other.name} (la casse et l'extension ne comptent pas) : renommez l'un des deux",
+                           "file name")
+        else:
+            used[stem.casefold()] = path
+    return sorted(used.values())
+
+
+def _printable(text: str) -> str:
+    return text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
 
 
 def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_HOSTS) -> Catalogue:
@@ -206,23 +242,23 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
     if not (content_dir / "api").is_dir():
         problems.error(content_dir, 1, "dossier de contenu sans sous-dossier `api/`", "layout")
         return Catalogue(content_dir, {}, {}, {}, [])
-    trees = eligibility.load_trees(content_dir / "question-trees", problems)
+    trees = eligibility.load_trees(content_files(content_dir / "question-trees", (".yml", ".yaml"), problems), problems)
     context = components.Context(trees=trees, iframe_hosts=tuple(iframe_hosts))
 
     producers: dict[str, Producer] = {}
-    for path in sorted((content_dir / "producteurs").glob("*.md")):
+    for path in content_files(content_dir / "producteurs", (".md",), problems):
         doc = read(path, problems)
         if doc and (producer := _producer(doc, problems, context)):
             producers[producer.slug] = producer
 
     apis: dict[str, Api] = {}
-    for path in api_files(content_dir):
+    for path in content_files(content_dir / "api", (".md",), problems):
         doc = read(path, problems)
         if doc is None:
             continue
         api = _api(doc, problems, context)
-        producer = doc.meta.get("producer")
-        if isinstance(producer, str) and producer not in producers:
+        producer = api.meta["producer"] if api else doc.meta.get("producer")
+        if isinstance(producer, str) and producer not in producers and SLUG.fullmatch(producer):
             problems.error(doc.path, doc.line("producer"), f"producer: aucun fichier producteurs/{producer}.md", "dangling producer")
         for ref in context.take_tree_refs():
             if not eligibility.resolve(trees, ref):
@@ -279,15 +315,23 @@ def _themes(apis: dict[str, Api], problems: Problems) -> list[str]:
 
 def content_epoch(catalogue: Catalogue) -> int:
     """A build date taken from the content (newest `last_update`), so two builds are byte-identical."""
-    import datetime as dt
-
-    newest = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    newest = EPOCH_FLOOR
     for api in catalogue.apis.values():
-        text = str(api.meta.get("last_update") or "")
-        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-            try:
-                newest = max(newest, dt.datetime.strptime(text, fmt).replace(tzinfo=dt.timezone.utc))
-                break
-            except ValueError:
-                continue
+        date = update_date(api.meta.get("last_update"))
+        if date is not None:
+            newest = max(newest, date)
     return int(newest.timestamp())
+
+
+EPOCH_FLOOR = _dt.datetime(2020, 1, 1, tzinfo=_dt.timezone.utc)
+EPOCH_CEILING = _dt.datetime(2100, 1, 1, tzinfo=_dt.timezone.utc)  # gzip stores a 32-bit mtime (2106)
+
+
+def update_date(text) -> _dt.datetime | None:
+    """`last_update` as a date, in the formats the corpora use, or None."""
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return _dt.datetime.strptime(str(text or ""), fmt).replace(tzinfo=_dt.timezone.utc)
+        except ValueError:
+            continue
+    return None

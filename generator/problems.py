@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +25,16 @@ class Problem:
         return f"{self.path}:{self.line}: {prefix}{self.message}"
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """One terminal line, whatever a value or a file name holds: no newline to forge a fake
+    problem, no escape sequence to repaint the screen, no bidi override to reorder it."""
+    text = _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), str(text))
+    return "".join(c if unicodedata.category(c) != "Cf" else f"\\u{ord(c):04x}" for c in text)
+
+
 class Problems:
     """Collects problems for one run; every reader and validator appends here."""
 
@@ -32,15 +44,15 @@ class Problems:
     def _display(self, path: Path | str) -> str:
         path = Path(path)
         try:
-            return str(path.relative_to(Path.cwd()))
+            return printable(path.relative_to(Path.cwd()))
         except ValueError:
-            return str(path)
+            return printable(path)
 
     def error(self, path, line: int, message: str, category: str = "content") -> None:
-        self.items.append(Problem(self._display(path), max(int(line), 1), message, ERROR, category))
+        self.items.append(Problem(self._display(path), max(int(line), 1), printable(message), ERROR, category))
 
     def warn(self, path, line: int, message: str, category: str = "content") -> None:
-        self.items.append(Problem(self._display(path), max(int(line), 1), message, WARNING, category))
+        self.items.append(Problem(self._display(path), max(int(line), 1), printable(message), WARNING, category))
 
     @property
     def errors(self) -> list[Problem]:

@@ -93,6 +93,38 @@ def _scalar_line(node: yaml.Node, path: FieldPath, doc: Document, offset: int) -
         doc.text_lines[path] = node.start_mark.line + offset + (2 if block else 1)
 
 
+# Limits on one YAML document; real front matter has a few hundred values, 8 levels deep.
+MAX_VALUES = 100_000  # counted with aliases expanded ("billion laughs" stays a few bytes until expanded)
+MAX_DEPTH = 40
+
+
+def _measure(root: yaml.Node) -> tuple[int, int]:
+    """Size with aliases expanded, and depth, of a node graph; iterative, so depth cannot overflow."""
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in size:
+            continue
+        children = []
+        if isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        if done or not children:
+            size[id(node)] = 1 + sum(size.get(id(c), 0) for c in children)
+            depth[id(node)] = 1 + max((depth.get(id(c), 0) for c in children), default=0)
+            if size[id(node)] > MAX_VALUES or depth[id(node)] > MAX_DEPTH:
+                return size[id(node)], depth[id(node)]
+            continue
+        if len(stack) > MAX_DEPTH * 1000:
+            return MAX_VALUES + 1, MAX_DEPTH + 1
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in size)
+    return size[id(root)], depth[id(root)]
+
+
 def dotted(path: FieldPath) -> str:
     out = ""
     for part in path:
@@ -127,6 +159,14 @@ def _load_mapping(text: str, doc: Document, problems: Problems, offset: int = 0)
     try:
         node = loader.get_single_node()
         if node is not None:
+            values, levels = _measure(node)
+            if values > MAX_VALUES:
+                problems.error(path, 1 + offset, f"YAML trop volumineux : plus de {MAX_VALUES} valeurs une fois les alias"
+                               " (&, *) développés", "limit")
+                return False
+            if levels > MAX_DEPTH:
+                problems.error(path, 1 + offset, f"YAML imbriqué sur plus de {MAX_DEPTH} niveaux", "limit")
+                return False
             _walk(node, (), doc, problems, set(), offset)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -169,6 +209,10 @@ def read(path: Path, problems: Problems) -> Document | None:
 def load_yaml(path: Path, problems: Problems) -> Document | None:
     """Read a plain YAML file (a question tree) into a Document with no body."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            problems.error(path, 1, f"fichier trop volumineux ({size / 1e6:.1f} Mo ; 1 Mo au plus)", "size")
+            return None
         raw = path.read_bytes()
     except OSError as exc:
         problems.error(path, 1, f"lecture impossible : {exc.strerror}", "io")

@@ -15,12 +15,15 @@ from urllib.parse import quote
 
 from .problems import Problems
 from .reading import Document
-from .spec import Anything, Field, List, Map, Str
+from .spec import Field, Json, List, Map, Str
 
 # FranceConnect's identity claims ("identité pivot"); API Particulier's FranceConnect mode needs all of them.
 IDENTITY_PIVOT = ["openid", "given_name", "family_name", "birthdate", "gender", "birthplace", "birthcountry"]
 # The integration environment: a service starts there; production endpoints come from the production discovery document.
 AUTHORIZE_ENDPOINT = "https://fcp-low.integ01.dev-franceconnect.fr/api/v2/authorize"
+
+# A chooser with more is unusable and its page too heavy; real APIs have fewer than 20.
+MAX_SCOPES = 100
 
 SCOPE = Map(
     doc="Un scope FranceConnect fourni par l'API.",
@@ -32,7 +35,7 @@ SCOPE = Map(
         "summary": Field(Str(doc="Ce que fait le scope, en une ligne."), default=""),
         "fields": Field(List(Str(), doc="Champs de la réponse débloqués (noms dans l'enregistrement)."), default=list),
         "applies_to": Field(Str(doc="Pour un masque : `record` (haut de la réponse) ou `entries` (chaque entrée gardée)."), default="record"),
-        "keeps": Field(Map(values=Anything(), doc="Pour une population : conditions qu'une entrée doit remplir."), default=dict),
+        "keeps": Field(Map(values=Json(), doc="Pour une population : conditions qu'une entrée doit remplir."), default=dict),
         "rename": Field(Map(values=Str(), doc="Pour une population : champ de l'enregistrement → nom dans la réponse."), default=dict),
         "warning": Field(Str(doc="Mise en garde affichée quand le scope est coché.")),
     },
@@ -53,9 +56,9 @@ SPEC = Map(
         "base_scopes": Field(List(Str(kind="id"), doc="Scopes de toute requête : openid et les données d'identité."), default=lambda: list(IDENTITY_PIVOT)),
         "authorize_endpoint": Field(Str(kind="url", doc="Point d'autorisation (environnement d'intégration)."), default=AUTHORIZE_ENDPOINT),
         "entries": Field(Str(kind="id", doc="Nom de la liste d'entrées dans la réponse, ex. inscriptions."), default="entries"),
-        "scopes": Field(List(SCOPE, min_items=1), required=True),
-        "use_cases": Field(List(USE_CASE), default=list),
-        "example": Field(Map(values=Anything(), doc="Enregistrement d'exemple pour l'aperçu."), default=dict),
+        "scopes": Field(List(SCOPE, min_items=1, max_items=MAX_SCOPES), required=True),
+        "use_cases": Field(List(USE_CASE, max_items=MAX_SCOPES), default=list),
+        "example": Field(Json(doc="Enregistrement d'exemple pour l'aperçu (une table)."), default=dict),
     },
 )
 
@@ -182,6 +185,10 @@ def from_meta(data: dict, doc: Document, problems: Problems) -> ScopeSet | None:
         if not {"id", "label", "role"} <= raw.keys():
             continue
         where = doc.line("franceconnect", "scopes", index)
+        if raw["id"] in {s.id for s in scopes}:
+            problems.error(doc.path, doc.line("franceconnect", "scopes", index, "id"),
+                           f"franceconnect.scopes[{index}].id: « {raw['id']} » est déjà déclaré", "duplicate id")
+            continue
         if raw["role"] not in ("mask", "population"):
             problems.error(doc.path, doc.line("franceconnect", "scopes", index, "role"),
                            f"franceconnect.scopes[{index}].role: doit valoir mask ou population, pas « {raw['role']} »", "value")
@@ -196,29 +203,38 @@ def from_meta(data: dict, doc: Document, problems: Problems) -> ScopeSet | None:
     for index, raw in enumerate(data.get("use_cases", [])):
         if not {"id", "title", "scopes"} <= raw.keys():
             continue
+        if raw["id"] in {c.id for c in use_cases}:
+            problems.error(doc.path, doc.line("franceconnect", "use_cases", index, "id"),
+                           f"franceconnect.use_cases[{index}].id: « {raw['id']} » est déjà déclaré", "duplicate id")
+            continue
         for j, sid in enumerate(raw["scopes"]):
             if sid not in known:
                 problems.error(doc.path, doc.line("franceconnect", "use_cases", index, "scopes", j),
                                f"franceconnect.use_cases[{index}].scopes[{j}]: scope « {sid} » non déclaré", "dangling scope")
         use_cases.append(UseCase(raw["id"], raw["title"], raw.get("description", ""), [s for s in raw["scopes"] if s in known]))
+    example = data.get("example", {})
+    if not isinstance(example, dict):
+        problems.error(doc.path, doc.line("franceconnect", "example"), "franceconnect.example: doit être une table", "type")
+        example = {}
     return ScopeSet(scopes=scopes, base_scopes=data["base_scopes"], use_cases=use_cases, entries=data["entries"],
-                    example=_jsonable(data.get("example", {})), authorize_endpoint=data["authorize_endpoint"])
+                    example=example, authorize_endpoint=data["authorize_endpoint"])
 
 
-_HEADING = re.compile(r"^#{1,6}\s+.*scopes?\s+à\s+transmettre\s+à\s+franceconnect", re.I | re.M)
-_ITEM = re.compile(r"^\s*[-*+]\s+(.+?)\s*:\s*`([A-Za-z0-9_.:-]+)`\s*\.?\s*$")
+_HEADING = re.compile(r"#{1,6}[ \t]+[^\n]{0,200}?scopes?[ \t]+à[ \t]+transmettre[ \t]+à[ \t]+franceconnect", re.I)
+_ITEM = re.compile(r"[ \t]{0,8}[-*+][ \t]+([^:\n]{1,200}?)[ \t]*:[ \t]*`([A-Za-z0-9_.:-]{1,100})`[ \t]*\.?[ \t]*")
 
 
 def from_body(body: str) -> ScopeSet | None:
     """Files without a `franceconnect` key list their scopes under a known heading; read them there."""
-    match = _HEADING.search(body)
-    if not match:
+    lines = body.splitlines()
+    start = next((i for i, line in enumerate(lines) if _HEADING.match(line)), None)
+    if start is None:
         return None
     scopes = []
-    for line in body[match.end():].splitlines()[1:]:
+    for line in lines[start + 1:]:
         if line.startswith("#"):
             break
-        item = _ITEM.match(line)
+        item = _ITEM.fullmatch(line)
         if item and item.group(2) not in {s.id for s in scopes}:
             scopes.append(Scope(id=item.group(2), label=item.group(1)))
     return ScopeSet(scopes=scopes, declared=False) if scopes else None

@@ -7,16 +7,27 @@ published JSON Schema, so the two cannot drift apart.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import urls
 from .problems import Problems
 from .reading import Document, dotted
 
 MISSING = object()
-_URL = re.compile(r"^(https?://[^\s]+|/[^\s]*|mailto:[^\s]+)$")
-_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+_ID = re.compile(r"[A-Za-z0-9_.:-]{1,200}")
+SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+_FILE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?!\.)){0,127}")
+# Numbers beyond these are typing accidents or attacks: formatting them (or a gzip mtime) fails.
+MAX_INT = 10**15
+
+
+def _sane_number(value) -> bool:
+    if isinstance(value, int):
+        return -MAX_INT <= value <= MAX_INT
+    return math.isfinite(value) and abs(value) <= MAX_INT
 
 
 class Check:
@@ -41,38 +52,53 @@ class Check:
 @dataclass
 class Str(Check):
     doc: str = ""
-    kind: str = "text"  # text | url | link (url or e-mail) | slug | id
+    kind: str = "text"  # text | url | link (url or e-mail) | slug (a file name) | id | file
     markdown: bool = False
 
     def clean(self, value, path, doc, problems):
         if isinstance(value, (_dt.date, _dt.datetime)):
             value = value.isoformat()
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and self.kind == "text":
+            if not _sane_number(value):
+                return self._bad(path, doc, problems, f"nombre hors limites ({_kind(value)})", "value")
             value = str(value)  # `last_update: 2022` is a year, not a mistake worth failing on
         if not isinstance(value, str):
             return self._bad(path, doc, problems, f"doit être un texte, pas {_kind(value)}")
         value = value.strip() if not self.markdown else value
-        if self.kind == "url" and value and not _URL.match(value):
-            # An unusable link has a safe fallback: leave it out.
-            self._warn(path, doc, problems, f"adresse « {_short(value)} » retirée (https://, http://, mailto: ou /chemin)", "unsafe url")
-            return MISSING
-        if self.kind == "link" and value and not (_URL.match(value) or _EMAIL.match(value)):
-            first = re.split(r"[\s,;]+", value)[0]
-            if _URL.match(first) or _EMAIL.match(first):
+        if self.kind == "url" and value:
+            link = urls.check(value)
+            if not link:
+                # An unusable link has a safe fallback: leave it out.
+                self._warn(path, doc, problems, f"adresse « {_short(value)} » retirée : {link.reason}", "unsafe url")
+                return MISSING
+            return link.href
+        if self.kind == "link" and value:
+            link = urls.contact(value)
+            if link:
+                return link.href
+            first = re.split(r"[\s,;]+", value, maxsplit=1)[0]
+            if first != value and (first_link := urls.contact(first)):
                 self._warn(path, doc, problems, f"une seule adresse est attendue ; seule « {first} » est gardée", "several addresses")
-                return first
-            self._warn(path, doc, problems, f"ni une adresse web ni un e-mail : « {_short(value)} » ; retiré", "unsafe url")
+                return first_link.href
+            self._warn(path, doc, problems, f"contact « {_short(value)} » retiré : {link.reason}", "unsafe url")
             return MISSING
-        if self.kind == "id" and not re.fullmatch(r"[A-Za-z0-9_.:-]+", value):
+        if self.kind == "id" and not _ID.fullmatch(value):
             return self._bad(path, doc, problems, f"identifiant invalide « {_short(value)} » (lettres, chiffres, _ . : -)")
+        if self.kind == "slug" and not SLUG.fullmatch(value):
+            return self._bad(path, doc, problems, f"identifiant invalide « {_short(value)} » : nom d'un fichier, sans extension"
+                             " (lettres, chiffres, - et _)")
+        if self.kind == "file" and not _FILE.fullmatch(value):
+            self._warn(path, doc, problems, f"nom de fichier « {_short(value)} » retiré : un nom simple est attendu, sans"
+                       " dossier ni « .. »", "unsafe url")
+            return MISSING
         return value
 
     def schema(self):
         out = {"type": "string"}
         if self.kind in ("url", "link"):
             out["pattern"] = r"^(https?://|/|mailto:)" if self.kind == "url" else r"^(https?://|/|mailto:|[^@\s]+@)"
-        if self.kind == "id":
-            out["pattern"] = r"^[A-Za-z0-9_.:-]+$"
+        if self.kind in ("id", "slug", "file"):
+            out["pattern"] = "^" + {"id": _ID, "slug": SLUG, "file": _FILE}[self.kind].pattern + "$"
         return _with_doc(out, self.doc)
 
 
@@ -84,11 +110,13 @@ class Int(Check):
 
     def clean(self, value, path, doc, problems):
         if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value.strip()) <= 16:
                 value = int(value)
             else:
                 expected = f"doit valoir {_or(self.choices)}" if self.choices else "doit être un nombre entier"
                 return self._bad(path, doc, problems, f"{expected}, pas {_kind(value)}")
+        if not _sane_number(value):
+            return self._bad(path, doc, problems, f"nombre hors limites ({_kind(value)})", "value")
         if self.choices and value not in self.choices and self.fallback is not None:
             self._warn(path, doc, problems, f"doit valoir {_or(self.choices)}, pas {value} ; lu comme {self.fallback}", "out-of-range value")
             return self.fallback
@@ -110,6 +138,8 @@ class Num(Check):
     def clean(self, value, path, doc, problems):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return self._bad(path, doc, problems, f"doit être un nombre, pas {_kind(value)}")
+        if not _sane_number(value):
+            return self._bad(path, doc, problems, f"nombre hors limites ({_kind(value)})", "value")
         return value
 
     def schema(self):
@@ -129,12 +159,51 @@ class Bool(Check):
         return _with_doc({"type": "boolean"}, self.doc)
 
 
+class _NotJson(ValueError):
+    pass
+
+
 @dataclass
-class Anything(Check):
+class Json(Check):
+    """Plain JSON data (tables, lists, text, numbers, booleans, null), bounded in size and depth.
+
+    YAML can say more (sets, binary, aliases that multiply a value): none of it can be shown
+    in a preview, and aliases could expand to gigabytes, so only a copy in plain JSON is kept."""
+
     doc: str = ""
+    max_depth: int = 32
+    max_values: int = 10_000
 
     def clean(self, value, path, doc, problems):
-        return value
+        count = 0
+
+        def copy(item, depth):
+            nonlocal count
+            count += 1
+            if count > self.max_values:
+                raise _NotJson(f"plus de {self.max_values} valeurs (alias YAML compris)")
+            if depth > self.max_depth:
+                raise _NotJson(f"plus de {self.max_depth} niveaux d'imbrication")
+            if item is None or isinstance(item, (bool, str)):
+                return item
+            if isinstance(item, (int, float)):
+                if not _sane_number(item):
+                    raise _NotJson("nombre hors limites")
+                return item
+            if isinstance(item, (_dt.date, _dt.datetime)):
+                return item.isoformat()
+            if isinstance(item, list):
+                return [copy(v, depth + 1) for v in item]
+            if isinstance(item, dict):
+                if not all(isinstance(k, str) for k in item):
+                    raise _NotJson("les clés d'une table doivent être des textes")
+                return {k: copy(v, depth + 1) for k, v in item.items()}
+            raise _NotJson(f"type YAML « {type(item).__name__} » non accepté (JSON seulement)")
+
+        try:
+            return copy(value, 0)
+        except _NotJson as exc:
+            return self._bad(path, doc, problems, f"données d'exemple refusées : {exc}", "value")
 
     def schema(self):
         return _with_doc({}, self.doc)
@@ -145,6 +214,7 @@ class List(Check):
     item: Check = None
     doc: str = ""
     min_items: int = 0
+    max_items: int = 10_000
     # A scalar where a list was expected is taken as a one-item list, with a warning.
     lenient: bool = False
 
@@ -155,6 +225,8 @@ class List(Check):
                 value = [value]
             else:
                 return self._bad(path, doc, problems, f"doit être une liste (`- élément` par ligne), pas {_kind(value)}")
+        if len(value) > self.max_items:
+            return self._bad(path, doc, problems, f"{len(value)} éléments : {self.max_items} au plus", "limit")
         out = []
         for index, item in enumerate(value):
             if item is None:
@@ -173,6 +245,8 @@ class List(Check):
         out = {"type": "array", "items": self.item.schema()}
         if self.min_items:
             out["minItems"] = self.min_items
+        if self.max_items < List.max_items:
+            out["maxItems"] = self.max_items
         return _with_doc(out, self.doc)
 
 
@@ -261,7 +335,7 @@ def _kind(value) -> str:
     if isinstance(value, str):
         return f"le texte « {_short(value)} »"
     if isinstance(value, (int, float)):
-        return f"le nombre {value}"
+        return f"le nombre {value}" if _sane_number(value) else "un nombre démesuré"
     if isinstance(value, list):
         return "une liste"
     if isinstance(value, dict):

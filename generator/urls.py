@@ -116,3 +116,9 @@ def frame(raw, hosts) -> Link | Refusal:
     if link.host not in {h.lower() for h in hosts}:
         return Refusal(f"hôte « {link.host} » non autorisé pour une intégration")
     return link
+
+
+def site_path(link: Link) -> tuple[str, str]:
+    """Path and fragment (without `#`) of a site-absolute relative link, as the browser resolves it."""
+    resolved = URL(link.href, _BASE)
+    return resolved.pathname, resolved.hash.removeprefix("#")

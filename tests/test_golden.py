@@ -22,7 +22,7 @@ CASES = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
 
 def render(markdown: str):
     problems = Problems()
-    trees = load_trees(CONTENT / "question-trees", problems)
+    trees = load_trees(sorted((CONTENT / "question-trees").glob("*.yml")), problems)
     context = components.Context(trees=trees)
     markup = components.parse(markdown, Path("golden.md"), 1, problems, context)
     for ref in context.take_tree_refs():
