@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from . import components, model
+from .pages import RenderError
 from .problems import Problems
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,9 +64,14 @@ def build(content: Path, site_dir: Path, strict: bool, config_file: Path) -> int
         return 1
 
     site_dir = site_dir.resolve()
+    refusal = _unsafe_site_dir(site_dir, content.resolve(), config_file.resolve().parent)
+    if refusal:
+        print(f"{site_dir}:1: {refusal}", file=sys.stderr)
+        return 1
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    _clean_stale(site_dir)
     # Build next to the target, then swap: a failed build never touches the previous site.
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-staging-{os.getpid()}-", dir=site_dir.parent))
     try:
         config["site_dir"] = str(staging)
         plugin.config.content = str(content.resolve())
@@ -73,7 +79,8 @@ def build(content: Path, site_dir: Path, strict: bool, config_file: Path) -> int
         mkdocs_build(config)
     except (MkDocsException, OSError) as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        print(f"{config_file}:1: la construction a échoué : {exc}", file=sys.stderr)
+        rendering = isinstance(exc.__cause__, RenderError)
+        print(str(exc) if rendering else f"{config_file}:1: la construction a échoué : {exc}", file=sys.stderr)
         return 1
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -81,6 +88,35 @@ def build(content: Path, site_dir: Path, strict: bool, config_file: Path) -> int
     _swap(staging, site_dir)
     print(f"site construit dans {site_dir} ({len(catalogue.apis)} API)", file=sys.stderr)
     return 0
+
+
+def _unsafe_site_dir(site_dir: Path, content: Path, project: Path) -> str | None:
+    """The site folder is replaced whole: it must not hold the content or the project."""
+    for name, folder in (("le dossier de contenu", content), ("le projet (mkdocs.yml)", project)):
+        if folder == site_dir or folder.is_relative_to(site_dir):
+            return f"--site-dir contient {name} ({folder}) et serait effacé avec lui : choisissez un dossier à part"
+    if site_dir.is_relative_to(content):
+        return f"--site-dir est dans le dossier de contenu ({content}) : choisissez un dossier à part"
+    return None
+
+
+def _clean_stale(site_dir: Path) -> None:
+    """Remove staging and old folders that a killed build left beside the site (their process is gone)."""
+    for entry in site_dir.parent.glob(f".{site_dir.name}-*-*"):
+        kind, _, rest = entry.name.removeprefix(f".{site_dir.name}-").partition("-")
+        pid = rest.split("-", 1)[0]
+        if kind in ("staging", "old") and pid.isdigit() and entry.is_dir() and not _alive(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _swap(staging: Path, site_dir: Path) -> None:

@@ -150,19 +150,20 @@ _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _NESTED = re.compile(r"^(?:[ \t]*>){%d}|^[ ]{%d,}(?:[-*+]|[0-9]{1,9}[.)])[ \t]" % (MAX_NESTING + 1, 4 * MAX_NESTING), re.M)
 
 
-def check_limits(masked: str, fences: int, line_of) -> list[tuple[int, str]]:
+def check_limits(text: str, masked: str, fences: int, line_of) -> list[tuple[int, str]]:
     """Where a text exceeds what Markdown renders in bounded time, as (line, message) pairs."""
     found = []
-    if fences > MAX_FENCES:
-        found.append((line_of(0), f"plus de {MAX_FENCES} lignes de bloc de code (``` ou ~~~) dans ce texte"))
     paragraphs, offset = [], 0
     for part in _PARAGRAPH.split(masked):
         offset = masked.index(part, offset)
-        paragraphs.append((offset, part))
+        paragraphs.append((offset + len(part) - len(part.lstrip()), part))  # its first visible character
         offset += len(part)
+    start = len(text) - len(text.lstrip())
+    if fences > MAX_FENCES:
+        found.append((line_of(start), f"plus de {MAX_FENCES} lignes de bloc de code (``` ou ~~~) dans ce texte"))
     for what, count, per_paragraph, per_text in LIMITS:
         if per_text is not None and count(masked) > per_text:
-            found.append((line_of(0), f"plus de {per_text} {what} dans ce texte : trop pour le rendu Markdown"))
+            found.append((line_of(start), f"plus de {per_text} {what} dans ce texte : trop pour le rendu Markdown"))
             continue
         for offset, part in paragraphs:
             if count(part) > per_paragraph:
@@ -209,7 +210,7 @@ def parse(text: str, path: Path, first_line: int, problems: Problems, context: C
     open_inline: list[str] = []
 
     line_of = Lines(text, first_line)
-    too_much = check_limits(masked, fences, line_of)
+    too_much = check_limits(text, masked, fences, line_of)
     for line, message in too_much:
         problems.error(path, line, message, "limit")
     if too_much:

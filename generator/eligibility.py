@@ -68,7 +68,11 @@ def load_trees(paths: list[Path], problems: Problems) -> dict[str, Tree]:
     trees: dict[str, Tree] = {}
     context = components.Context(allow_trees=False)
     for path in paths:
-        doc = load_yaml(path, problems)
+        try:
+            doc = load_yaml(path, problems)
+        except RecursionError:
+            problems.error(path, 1, "contenu imbriqué trop profondément pour être lu", "limit")
+            continue
         if doc is None:
             continue
         data = TREE.clean(doc.meta, (), doc, problems)

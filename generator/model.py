@@ -79,7 +79,7 @@ PRODUCER = Map(
         "type": Field(Str(doc="Ministère, Opérateur, Collectivité…")),
         "short": Field(Str(doc="Description courte.")),
         "contact": Field(Str(kind="link")),
-        "logo": Field(Str(doc="Nom du fichier de logo (facultatif).")),
+        "logo": Field(Str(kind="file", doc="Nom du fichier de logo (facultatif), ex. mesri.png.")),
         "site": Field(Str(kind="url", doc="Site web du producteur.")),
     },
 )
@@ -99,6 +99,7 @@ class AccessEntry:
 @dataclass
 class Producer:
     slug: str
+    source: Path
     name: str
     acronym: str = ""
     type: str = ""
@@ -195,7 +196,7 @@ def _producer(doc: Document, problems: Problems, context) -> Producer | None:
     if "name" not in meta:
         return None
     body = components.parse(doc.body, doc.path, doc.body_line, problems, context) if doc.body.strip() else None
-    return Producer(doc.slug, meta["name"], meta.get("acronym", ""), meta.get("type", ""), meta.get("short", ""),
+    return Producer(doc.slug, doc.path, meta["name"], meta.get("acronym", ""), meta.get("type", ""), meta.get("short", ""),
                     meta.get("contact", ""), meta.get("logo", ""), meta.get("site", ""), body)
 
 
@@ -247,16 +248,16 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
 
     producers: dict[str, Producer] = {}
     for path in content_files(content_dir / "producteurs", (".md",), problems):
-        doc = read(path, problems)
-        if doc and (producer := _producer(doc, problems, context)):
+        doc = guarded(path, problems, read, path, problems)
+        if doc and (producer := guarded(path, problems, _producer, doc, problems, context)):
             producers[producer.slug] = producer
 
     apis: dict[str, Api] = {}
     for path in content_files(content_dir / "api", (".md",), problems):
-        doc = read(path, problems)
+        doc = guarded(path, problems, read, path, problems)
         if doc is None:
             continue
-        api = _api(doc, problems, context)
+        api = guarded(path, problems, _api, doc, problems, context)
         producer = api.meta["producer"] if api else doc.meta.get("producer")
         if isinstance(producer, str) and producer not in producers and SLUG.fullmatch(producer):
             problems.error(doc.path, doc.line("producer"), f"producer: aucun fichier producteurs/{producer}.md", "dangling producer")
@@ -270,6 +271,16 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
             _link(api, producers, problems)
     themes = _themes(apis, problems)
     return Catalogue(content_dir, apis, producers, trees, themes)
+
+
+def guarded(path: Path, problems: Problems, step, *args):
+    """Run one file's step; a file nested past Python's stack becomes its own problem, and the
+    other files are still checked."""
+    try:
+        return step(*args)
+    except RecursionError:
+        problems.error(path, 1, "contenu imbriqué trop profondément pour être lu", "limit")
+        return None
 
 
 def _link(api: Api, producers: dict, problems: Problems) -> None:

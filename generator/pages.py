@@ -146,17 +146,31 @@ def catalogue_page(env, catalogue: Catalogue) -> Page:
     return Page("les-api/index.md", "Les API", html, [], "Toutes les API du catalogue", "catalogue")
 
 
+class RenderError(Exception):
+    """A page that could not be rendered, named by its content file (`check` should have caught it)."""
+
+    def __init__(self, source: Path, error: BaseException):
+        super().__init__(f"{source}:1: la page n'a pas pu être produite ({error.__class__.__name__})")
+
+
+def _guard(source: Path, render, *args) -> Page:
+    try:
+        return render(*args)
+    except (RecursionError, ValueError, OverflowError, jinja2.TemplateError) as exc:
+        raise RenderError(source, exc) from exc
+
+
 def pages(catalogue: Catalogue, env: jinja2.Environment | None = None) -> list[Page]:
     env = env or environment()
     out = [catalogue_page(env, catalogue)]
     for api in catalogue.apis.values():
-        out.append(api_page(env, catalogue, api))
+        out.append(_guard(api.source, api_page, env, catalogue, api))
         if api.access:
-            out.append(access_page(env, catalogue, api))
+            out.append(_guard(api.source, access_page, env, catalogue, api))
         if api.scopes:
-            out.append(scopes_page(env, catalogue, api))
+            out.append(_guard(api.source, scopes_page, env, catalogue, api))
     for producer in catalogue.producers.values():
-        out.append(producer_page(env, catalogue, producer))
+        out.append(_guard(producer.source, producer_page, env, catalogue, producer))
     return out
 
 

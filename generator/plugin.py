@@ -50,7 +50,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # MkDocs dates the sitemap (and its gzip header) from this: derive it from content for reproducible builds.
         os.environ["SOURCE_DATE_EPOCH"] = _USER_EPOCH or str(model.content_epoch(catalogue))
         env = pages.environment(Path(config.theme.custom_dir or pages.TEMPLATES.parent) / "fragments")
-        self.pages = {page.src: page for page in pages.pages(catalogue, env)}
+        try:
+            self.pages = {page.src: page for page in pages.pages(catalogue, env)}
+        except pages.RenderError as exc:
+            raise PluginError(str(exc)) from exc
         for src, page in self.pages.items():
             files.append(File.generated(config, src, content=f"# {page.title}\n"))
         for path, text in pages.exports(catalogue).items():

@@ -98,8 +98,9 @@ MAX_VALUES = 100_000  # counted with aliases expanded ("billion laughs" stays a 
 MAX_DEPTH = 40
 
 
-def _measure(root: yaml.Node) -> tuple[int, int]:
-    """Size with aliases expanded, and depth, of a node graph; iterative, so depth cannot overflow."""
+def _measure(root: yaml.Node) -> tuple[int, int, yaml.Node]:
+    """Size with aliases expanded, and depth, of a node graph, with the node where a limit broke.
+    Iterative, so depth cannot overflow the stack."""
     size: dict[int, int] = {}
     depth: dict[int, int] = {}
     stack = [(root, False)]
@@ -116,13 +117,13 @@ def _measure(root: yaml.Node) -> tuple[int, int]:
             size[id(node)] = 1 + sum(size.get(id(c), 0) for c in children)
             depth[id(node)] = 1 + max((depth.get(id(c), 0) for c in children), default=0)
             if size[id(node)] > MAX_VALUES or depth[id(node)] > MAX_DEPTH:
-                return size[id(node)], depth[id(node)]
+                return size[id(node)], depth[id(node)], node
             continue
-        if len(stack) > MAX_DEPTH * 1000:
-            return MAX_VALUES + 1, MAX_DEPTH + 1
+        if len(stack) > MAX_DEPTH * 1000:  # a recursive alias
+            return MAX_VALUES + 1, 0, node
         stack.append((node, True))
         stack.extend((c, False) for c in children if id(c) not in size)
-    return size[id(root)], depth[id(root)]
+    return size[id(root)], depth[id(root)], root
 
 
 def dotted(path: FieldPath) -> str:
@@ -159,13 +160,14 @@ def _load_mapping(text: str, doc: Document, problems: Problems, offset: int = 0)
     try:
         node = loader.get_single_node()
         if node is not None:
-            values, levels = _measure(node)
+            values, levels, where = _measure(node)
+            line = where.start_mark.line + 1 + offset
             if values > MAX_VALUES:
-                problems.error(path, 1 + offset, f"YAML trop volumineux : plus de {MAX_VALUES} valeurs une fois les alias"
+                problems.error(path, line, f"YAML trop volumineux : plus de {MAX_VALUES} valeurs une fois les alias"
                                " (&, *) développés", "limit")
                 return False
             if levels > MAX_DEPTH:
-                problems.error(path, 1 + offset, f"YAML imbriqué sur plus de {MAX_DEPTH} niveaux", "limit")
+                problems.error(path, line, f"YAML imbriqué sur plus de {MAX_DEPTH} niveaux", "limit")
                 return False
             _walk(node, (), doc, problems, set(), offset)
         data = loader.construct_document(node) if node is not None else None

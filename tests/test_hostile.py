@@ -14,6 +14,7 @@ from generator.problems import Problems
 
 SENTINEL = "window.__pwned=1"
 EVIL = "https://evil.example"
+ALLOWED = "data.enseignementsup-recherche.gouv.fr"  # the plugin's default iframe allowlist
 
 # Each payload becomes one API file: (name, front-matter lines, body).
 BODY_PAYLOADS = {
@@ -38,6 +39,15 @@ BODY_PAYLOADS = {
     "img-in-details": f'<details><summary>s</summary><img src="{EVIL}/i.png" onerror="{SENTINEL}"></details>',
     "a-data-href": f'<a href="data:text/html,<script>{SENTINEL}</script>">x</a>',
     "placeholder-forgery": "\u00a7\u00a7cmp99\u00a7\u00a7 et \u00a7\u00a7cmp0\u00a7\u00a7",
+    # Second round: URLs that Python's urlsplit and browsers read differently.
+    "iframe-backslash": f'<iframe src="https://evil.example\\@{ALLOWED}/x"></iframe>',
+    "iframe-userinfo": f'<iframe src="https://{ALLOWED}@evil.example/"></iframe>',
+    "iframe-suffix": f'<iframe src="https://{ALLOWED}.evil.example/"></iframe>',
+    "iframe-tab-scheme": f'<iframe src="java\tscript:{SENTINEL}"></iframe>',
+    "iframe-protocol-relative": f'<iframe src="/\\evil.example/"></iframe>',
+    "button-tab-scheme": f'<Button href="java&#9;script:{SENTINEL}">Go</Button>',
+    "a-entity-scheme": f'<a href="jav&#x61;script:{SENTINEL}">x</a>',
+    "markdown-upper-scheme": f"[clic](JAVASCRIPT:{SENTINEL})",
 }
 FRONT_PAYLOADS = {
     "title-html": [f'title: "<script>{SENTINEL}</script>"'],
@@ -55,7 +65,24 @@ FRONT_PAYLOADS = {
     ],
     "tree-answer": ["access_page:", "  - who: [Une administration]", "    is_eligible: 1",
                     "    description: \"<QuestionTree tree='hostile' question='q' />\""],
+    "hostile-producer": ["producer: evil", "contact_link: 'javascript://%0aalert(1)//@x.fr'"],
 }
+# Producer fields: each value passed the old e-mail check or the old scheme test.
+HOSTILE_PRODUCER = textwrap.dedent(f"""\
+    ---
+    name: Producteur hostile
+    contact: "javascript://%0a{SENTINEL}//@x.fr"
+    site: "JAVASCRIPT:{SENTINEL}"
+    logo: "../../../etc/passwd"
+    ---
+    """)
+HOSTILE_PRODUCER_2 = textwrap.dedent(f"""\
+    ---
+    name: Producteur hostile 2
+    contact: " JaVaScRiPt:{SENTINEL}//a@b.fr"
+    site: "java\\tscript:{SENTINEL}"
+    ---
+    """)
 HOSTILE_TREE = textwrap.dedent(f"""\
     questions:
       q:
@@ -66,6 +93,7 @@ HOSTILE_TREE = textwrap.dedent(f"""\
               <script>{SENTINEL}</script>
               <Button href="javascript:{SENTINEL}">x</Button>
               [y](javascript:{SENTINEL}) <svg onload="{SENTINEL}"></svg>
+              <iframe src="https://evil.example\\@{ALLOWED}/tree"></iframe>
     """)
 
 
@@ -81,6 +109,8 @@ def hostile_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     content = seed_content(root / "content")
     (content / "question-trees" / "hostile.yml").write_text(HOSTILE_TREE)
+    (content / "producteurs" / "evil.md").write_text(HOSTILE_PRODUCER)
+    (content / "producteurs" / "evil2.md").write_text(HOSTILE_PRODUCER_2)
     for name, body in BODY_PAYLOADS.items():
         (content / "api" / f"body-{name}.md").write_text(api_file([], body))
     for name, front in FRONT_PAYLOADS.items():
@@ -97,7 +127,8 @@ def payload_count():
 
 
 def pages_of(site: Path):
-    return sorted(p for p in (site / "les-api").rglob("index.html") if "/body-" in str(p) or "/front-" in str(p))
+    apis = [p for p in (site / "les-api").rglob("index.html") if "/body-" in str(p) or "/front-" in str(p)]
+    return sorted(apis + list((site / "producteurs").glob("evil*/index.html")))
 
 
 def test_static_html_has_no_active_content(hostile_site):
@@ -114,6 +145,9 @@ def test_static_html_has_no_active_content(hostile_site):
                 if attr in ("href", "src", "action", "data") and value:
                     assert not value.strip().lower().startswith(("javascript:", "data:")), (page, node.html)
         assert not content.css("iframe, object, embed, form:not([data-scope-chooser]), style, link, meta, svg, img")
+        for button in content.css("[data-embed-load]"):  # only allowlisted hosts, as the browser parses them
+            src = button.attributes["data-src"]
+            assert src.startswith(f"https://{ALLOWED}/"), (page, src)
         scripts = [s for s in content.css("script") if s.attributes.get("type") != "application/json"]
         assert not scripts, page
         for data in content.css("script[type='application/json']"):
@@ -162,6 +196,56 @@ def test_no_script_runs_and_nothing_leaves_loopback(hostile_site, browser):
             })""")
             assert page.evaluate("window.__pwned") is None, url
         assert not dialogs and not foreign, (dialogs, foreign)
+    finally:
+        context.close()
+        srv.shutdown()
+
+
+def test_hostile_urls_are_reported(hostile_site):
+    _, problems = hostile_site
+    flagged = {(Path(p.path).stem, p.category) for p in problems.warnings}
+    for name in ("iframe-backslash", "iframe-userinfo", "iframe-suffix"):
+        assert (f"body-{name}", "iframe host") in flagged, name
+    for name in ("iframe-tab-scheme", "button-tab-scheme", "a-entity-scheme", "markdown-upper-scheme"):
+        assert (f"body-{name}", "unsafe url") in flagged, name
+    assert ("evil", "unsafe url") in flagged and ("evil2", "unsafe url") in flagged
+    assert ("hostile", "iframe host") in flagged  # the tree's answer
+
+
+@pytest.mark.browser
+def test_frames_load_only_allowlisted_hosts(hostile_site, browser):
+    """Click every embed button: whatever loads must be on the allowlist, as Chromium reads the URL."""
+    site, _ = hostile_site
+    srv = serve(site)
+    base = f"http://127.0.0.1:{srv.server_address[1]}/"
+    context = steady_context(browser)
+    hosts = []
+
+    def record(route):
+        url = route.request.url
+        if not url.startswith(base):
+            hosts.append(url.split("/")[2])
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", record)
+    page = context.new_page()
+    try:
+        for path in pages_of(site):
+            page.goto(base + str(path.parent.relative_to(site)) + "/")
+            page.wait_for_load_state("load")
+            for summary in page.locator("details > summary").all():
+                summary.click()
+            for radio in page.locator("input[type=radio]").all():
+                if radio.is_visible():
+                    radio.check()
+            for button in page.locator("[data-embed-load]").all():
+                if button.is_visible():
+                    button.click()
+            for frame in page.locator("iframe").all():
+                assert frame.evaluate("f => new URL(f.src).hostname") == ALLOWED
+        assert set(hosts) <= {ALLOWED}, hosts
     finally:
         context.close()
         srv.shutdown()
