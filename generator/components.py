@@ -147,7 +147,9 @@ LIMITS = (  # what, how to count it in a text, at most per paragraph, at most pe
 MAX_FENCES = 200
 MAX_NESTING = 10
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
-_NESTED = re.compile(r"^(?:[ \t]*>){%d}|^[ ]{%d,}(?:[-*+]|[0-9]{1,9}[.)])[ \t]" % (MAX_NESTING + 1, 4 * MAX_NESTING), re.M)
+# Nesting by indentation, by `>` quotes, or by markers on one line (`- - - x` is three lists deep).
+_NESTED = re.compile(r"^(?:[ \t]*>){%d}|^[ ]{%d,}(?:[-*+]|[0-9]{1,9}[.)])[ \t]|^[ \t]{0,3}(?:(?:[-*+>]|[0-9]{1,9}[.)])[ \t]{1,4}){%d}"
+                     % (MAX_NESTING + 1, 4 * MAX_NESTING, MAX_NESTING + 1), re.M)
 
 
 def check_limits(text: str, masked: str, fences: int, line_of) -> list[tuple[int, str]]:

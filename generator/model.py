@@ -31,6 +31,18 @@ ACCESS_ENTRY = Map(
     },
 )
 
+NOTICE = Map(
+    doc="Un avis daté, affiché en tête de la fiche, de la demande d'accès et du choix des scopes.",
+    unknown="error",
+    fields={
+        "date": Field(Str(doc="Date de l'avis (AAAA-MM-JJ)."), required=True),
+        "title": Field(Str(doc="Titre court."), required=True),
+        "text": Field(Str(markdown=True, doc="Markdown avec composants."), required=True),
+        "link": Field(Map(unknown="error", fields={
+            "href": Field(Str(kind="url"), required=True), "label": Field(Str(), required=True)})),
+    },
+)
+
 API = Map(
     doc="Fiche d'une API, au format des fichiers `_data/api/*.md` d'api.gouv.fr.",
     ignored=("layout", "hide_pre_footer", "additional_css", "useSwaggerProxy", "clients", "category"),
@@ -67,6 +79,7 @@ API = Map(
         "content_intro": Field(Str(markdown=True, doc="Introduction en Markdown, avant le corps.")),
         "access_page": Field(List(ACCESS_ENTRY, doc="Les publics de la page de demande d'accès.")),
         "franceconnect": Field(scopes.SPEC),
+        "notices": Field(List(NOTICE, max_items=20, doc="Avis datés : ce qui a changé depuis le texte de la fiche."), default=list),
     },
 )
 
@@ -83,6 +96,14 @@ PRODUCER = Map(
         "site": Field(Str(kind="url", doc="Site web du producteur.")),
     },
 )
+
+
+@dataclass
+class Notice:
+    date: str
+    title: str
+    text: components.Markup
+    link: dict | None = None
 
 
 @dataclass
@@ -126,6 +147,7 @@ class Api:
     details: dict  # sidebar Markdown snippets (rate limits, monitoring, stats), by field name
     access: list[AccessEntry]
     scopes: scopes.ScopeSet | None
+    notices: list = field(default_factory=list)
     producer: Producer | None = None
     partners: list = field(default_factory=list)  # Producer or plain names
 
@@ -186,9 +208,14 @@ def _api(doc: Document, problems: Problems, context: components.Context) -> Api 
         problems.warn(doc.path, doc.line("last_update"), f"last_update: date improbable ({date.year}) ; ignorée", "value")
         meta.pop("last_update")
     scope_set = scopes.from_meta(meta["franceconnect"], doc, problems) if "franceconnect" in meta else scopes.from_body(doc.body)
+    if scope_set and scope_set.declared:
+        scopes.check_body(doc.body, doc.body_line, scope_set, doc, problems)
+    notices = [Notice(n["date"], n["title"], _markup(n["text"], doc, ("notices", i, "text"), problems, context), n.get("link"))
+               for i, n in enumerate(meta.get("notices", [])) if {"date", "title", "text"} <= n.keys()]
+    notices.sort(key=lambda n: n.date, reverse=True)  # the newest first
     if any(k not in meta for k, f in API.fields.items() if f.required):
         return None
-    return Api(doc.slug, doc, meta, body, intro, details, access, scope_set)
+    return Api(doc.slug, doc, meta, body, intro, details, access, scope_set, notices)
 
 
 def _producer(doc: Document, problems: Problems, context) -> Producer | None:

@@ -103,12 +103,16 @@ def _render(env, name: str, **context) -> str:
     return env.get_template(name).render(**context)
 
 
+def _notices(r: Renderer, api: Api) -> list:
+    return [(notice, r.markup(notice.text)) for notice in api.notices]
+
+
 def api_page(env, catalogue: Catalogue, api: Api) -> Page:
     r = Renderer(env, catalogue, 2)
     body, toc = r.markup_with_toc(api.body)
     intro = r.markup(api.intro) if api.intro else ""
     details = {key: r.markup(markup) for key, markup in api.details.items()}
-    html = _render(env, "api.html", api=api, body=body, intro=intro, details=details, r=r)
+    html = _render(env, "api.html", api=api, body=body, intro=intro, details=details, r=r, notices=_notices(r, api))
     return Page(api.url + "index.md", api.title, html, toc, api.tagline, "api")
 
 
@@ -116,7 +120,7 @@ def access_page(env, catalogue: Catalogue, api: Api) -> Page:
     r = Renderer(env, catalogue, 3)
     entries = [(entry, r.markup(entry.description)) for entry in api.access]
     anchors = _unique([entry.anchor for entry in api.access])
-    html = _render(env, "access.html", api=api, entries=list(zip(entries, anchors)), r=r)
+    html = _render(env, "access.html", api=api, entries=list(zip(entries, anchors)), r=r, notices=_notices(r, api))
     return Page(api.url + "demande-acces/index.md", f"Demande d'habilitation {api.title}", html, [], api.tagline, "access")
 
 
@@ -124,11 +128,14 @@ def scopes_page(env, catalogue: Catalogue, api: Api) -> Page:
     r = Renderer(env, catalogue, 3)
     scope_set = api.scopes
     data = dumps(scope_set.to_json())
-    html = _render(env, "scopes.html", api=api, scopes=scope_set, data=data, r=r)
-    toc = [{"level": 2, "id": "reference", "name": "Les scopes", "children": []}]
-    if scope_set.use_cases:
-        toc.append({"level": 2, "id": "cas-d-usage", "name": "Cas d'usage", "children": []})
-    toc.append({"level": 2, "id": "choisir", "name": "Choisir ses scopes", "children": []})
+    html = _render(env, "scopes.html", api=api, scopes=scope_set, data=data, r=r, notices=_notices(r, api))
+    several = len(scope_set.versions) > 1
+    toc = [{"level": 2, "id": "choisir", "name": "Choisir ses scopes", "children": []}]
+    for version in scope_set.ordered:
+        name = f"Version {version.label}" if several else "Les scopes"
+        toc.append({"level": 2, "id": f"version-{version.id}", "name": name, "children": []})
+    if scope_set.migration():
+        toc.append({"level": 2, "id": "migration", "name": "Passer à la version en service", "children": []})
     return Page(api.url + "scopes/index.md", f"Scopes FranceConnect – {api.title}", html, toc, api.tagline, "scopes")
 
 

@@ -116,6 +116,48 @@ def synthetic(count: int, folder: Path) -> Path:
     return content
 
 
+HEAD = "---\ntitle: Lente\ntagline: t\nproducer: mesri\nis_open: 1\n---\n"
+MB = 1_000_000
+
+
+def _fill(paragraph: str, size: int = MB - 200) -> str:
+    return HEAD + ("\n\n".join([paragraph] * (size // (len(paragraph) + 2))))
+
+
+# Files just under 1 MB: the worst shapes that still pass the limits, and attacks that are refused.
+SLOW_INPUTS = {
+    "prose, 19 kB paragraphs (passes)": lambda: _fill(("Un texte ordinaire, sans balisage particulier. " * 420)[:19_000]),
+    "prose + 4 999 markup characters (passes)": lambda: _fill(("Un texte ordinaire. " * 950)[:19_000]).replace(
+        "---\n\n", "---\n\n" + "\n\n".join(["*a " * 330 + "[" * 99 + "<b>" * 70] * 5) + "\n\n", 1),
+    "`#` + 15 kB of spaces, many times": lambda: _fill("#" + " " * 15_000 + "x"),
+    "`](` + 100 kB of spaces (refused)": lambda: HEAD + "[a](" + " " * 100_000,
+    "`#` + 100 kB of spaces": lambda: HEAD + "#" + " " * 100_000,
+    "thousands of code fences (refused)": lambda: HEAD + "```\n" * 200_000,
+    "200 000 `[` (refused)": lambda: HEAD + "[" * 200_000,
+    "deep HTML nesting": lambda: HEAD + "<details>" * 50_000 + "</details>" * 50_000,
+    "alias bomb (refused)": lambda: HEAD.replace("is_open: 1", "is_open: 1\na: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(9))),
+}
+
+
+def slow_inputs(work: Path) -> None:
+    print()
+    print(row("slow input (1 MB file)", "check (s)", "check exit", "build (s)", "build exit"))
+    print(row("---", "---:", "---:", "---:", "---:"))
+    for name, make in SLOW_INPUTS.items():
+        content = work / "slow" / "content"
+        shutil.rmtree(content.parent, ignore_errors=True)
+        shutil.copytree(CONTENT, content)
+        (content / "api" / "lente.md").write_text(make()[:MB], encoding="utf-8")
+        results = []
+        for command in (["check"], ["build", "--site-dir", str(content.parent / "site")]):
+            start = time.perf_counter()
+            run = subprocess.run([PY, "-m", "generator", *command, "--content", str(content)], cwd=ROOT,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            results += [f"{time.perf_counter() - start:.2f}", run.returncode]
+        print(row(name, *results))
+
+
 def row(*cells) -> str:
     return "| " + " | ".join(str(c) for c in cells) + " |"
 
@@ -123,8 +165,12 @@ def row(*cells) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", action="store_true", help="also build 1 000 and 10 000 synthetic APIs")
+    parser.add_argument("--slow-inputs", action="store_true", help="only the slow-inputs table")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-"))
+    if args.slow_inputs:
+        slow_inputs(work)
+        return
     print(row("build", "pages", "ours (s)", "bare mkdocs-material (s)", "overhead"))
     print(row("---", "---:", "---:", "---:", "---:"))
     targets = [("seed site (content/)", CONTENT)]
@@ -147,6 +193,7 @@ def main() -> None:
         print(row(path, *(f"{sizes[k] / 1000:.1f}" for k in ("HTML", "CSS", "JS", "other")), f"{total / 1000:.1f}"))
     widget = (ROOT / "overrides/assets/javascripts/scopes.js").stat().st_size
     print(f"\nscope chooser widget: scopes.js = {widget / 1000:.1f} kB (unminified)")
+    slow_inputs(work)
 
     if args.scale:
         print()

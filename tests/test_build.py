@@ -115,6 +115,8 @@ def test_unmodified_seed_builds_strict(tmp_path):
     assert values == ["mesri_identifiant", "mesri_inscription_autre", "mesri_inscription_etudiant", "mesri_admission",
                       "mesri_etablissements"]
     assert not scopes_page.css('[data-output="preview"]')  # no roles, so no preview
+    text = scopes_page.css_first("article").text()
+    assert "ne dit pas quels scopes d'identité" in text and "given_name" not in scopes_page.css_first("dd code, pre code").text()
 
 
 def test_json_exports(site):
@@ -125,8 +127,36 @@ def test_json_exports(site):
     assert apis[0]["openness"] == "closed" and apis[0]["path"] == "/les-api/api-statut-etudiant/"
     assert apis[0]["owner_acronym"] == "MESR"
     data = json.loads((site / "les-api/api-statut-etudiant/scopes.json").read_text())
-    assert [s["id"] for s in data["scopes"]][0] == "mesri_identifiant"
-    assert {s["role"] for s in data["scopes"]} == {"mask", "population"}
+    assert data["default_version"] == "v3" and [v["id"] for v in data["versions"]] == ["v3", "v2"]
+    v3, v2 = data["versions"]
+    assert v3["status"] == "current" and v3["scopes"][0]["id"] == "mesri_admissions"
+    assert v3["endpoint"].startswith("GET https://particulier.api.gouv.fr/v3/mesri/statut_etudiant/france_connect?recipient=")
+    assert v2["status"] == "retired" and [s["id"] for s in v2["scopes"]][0] == "mesri_identifiant"
+    assert {s["role"] for s in v2["scopes"]} == {"mask", "population"}
+
+
+def test_scopes_page_without_javascript(site):
+    """Every version and use case gives its scope string, an authorize URL and the call, in static HTML."""
+    page = html(site, "les-api/api-statut-etudiant/scopes/index.html")
+    text = page.css_first("article").text()
+    headings = [h.text() for h in page.css("article h2")]
+    assert headings[0] == "Choisir ses scopes" and headings[1].startswith("Version V3 (en service")
+    assert any(h.startswith("Version V2 (historique") for h in headings) and "Passer de V2 à V3" in headings
+    cases = page.css("section.use-case")
+    assert len(cases) == 8
+    for case in cases:
+        values = [dd.text() for dd in case.css("dd")]
+        assert values[0].startswith("openid ") and values[1].startswith("https://fcp-low.integ01.dev-franceconnect.fr/")
+        assert values[2].startswith("GET https://particulier.api.gouv.fr/")
+    v3_case = page.css_first("#cas-v3-statut-etudiant dd code").text()
+    assert v3_case.endswith("mesri_admissions mesri_admission_inscrit")
+    assert "mesri_admission_etablissement_etude" in text and "FranceConnect" in page.css_first(".scope-conflict").text()
+    assert len(page.css(".migration-table tbody tr")) == 5 + 4
+    notices = [n.text() for n in page.css(".notice .admonition-title")]
+    assert notices[0].startswith("2025-05-28") and notices[1].startswith("2023-12-01")
+    assert page.css_first('.notice a[href="https://datapass.api.gouv.fr/api-particulier"]')
+    for other in ("les-api/api-statut-etudiant/index.html", "les-api/api-statut-etudiant/demande-acces/index.html"):
+        assert len(html(site, other).css(".notice")) == 2, other
 
 
 def test_shipped_schema_matches_the_model(site):

@@ -54,7 +54,7 @@ def test_scope_pages_where_scopes_are_found():
     catalogue = model.load(folder, Problems())
     with_scopes = sorted(slug for slug, api in catalogue.apis.items() if api.scopes)
     assert with_scopes == ["api-statut-etudiant", "api-statut-etudiant-boursier"]
-    ids = [s.id for s in catalogue.apis["api-statut-etudiant-boursier"].scopes.scopes]
+    ids = [s.id for s in catalogue.apis["api-statut-etudiant-boursier"].scopes.current.scopes]
     assert ids[:2] == ["cnous_statut_boursier", "cnous_echelon_bourse"]
 
 

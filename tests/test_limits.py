@@ -51,6 +51,16 @@ def _overlap(a, b) -> bool:
     return ca is None or cb is None or bool(ca & cb)
 
 
+def _leading_repeat(node):
+    """The repeat a node starts with (through groups), if any."""
+    op, arg = node
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+        return node
+    if op == sre.SUBPATTERN and arg[3]:
+        return _leading_repeat(list(arg[3])[0])
+    return None
+
+
 def _problems(items, nested=False) -> list[str]:
     found = []
     items = list(items)
@@ -59,9 +69,10 @@ def _problems(items, nested=False) -> list[str]:
         if _unbounded(node):
             if nested:
                 found.append("unbounded repeat inside an unbounded repeat")
-            following = items[index + 1] if index + 1 < len(items) else None
-            if following is not None and _unbounded(following) and _overlap(node, following):
-                found.append("two unbounded repeats side by side over the same characters")
+            following = _leading_repeat(items[index + 1]) if index + 1 < len(items) else None
+            # Even a bounded neighbour costs (run length × its bound) per failed attempt.
+            if following is not None and following[1][1] > 1 and _overlap(node, following):
+                found.append("an unbounded repeat next to another repeat over the same characters")
             found += _problems(arg[2], nested=True)
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
             found += _problems(arg[2], nested)
@@ -84,6 +95,8 @@ def test_pattern_is_linear_by_construction(name):
 
 def test_the_lint_catches_a_quadratic_pattern():
     assert _problems(sre_parse.parse(r"\s+.*x"))
+    assert _problems(sre_parse.parse(r"#[ \t]+[^\n]{0,200}?x"))  # the heading pattern's old form
+    assert _problems(sre_parse.parse(r"-[ \t]+([^:]{1,200}?)"))
     assert _problems(sre_parse.parse(r"(a+)+b"))
     assert not _problems(sre_parse.parse(r"[ \t]{0,8}x[^y]*y"))
 
@@ -115,6 +128,8 @@ def test_adversarial_runs_are_parsed_or_refused(parts):
     ("mot " * 6000, "20000 caractères"),
     ("```\n" * 201, "bloc de code"),
     ("> " * 11 + "x", "imbriquée"),
+    ("- " * 2029 + "x", "imbriquée"),  # found by hypothesis: a list 2 029 deep on one line
+    ("1. " * 30 + "x", "imbriquée"),
     ("".join("    " * i + "1. x\n" for i in range(12)), "imbriquée"),
 ])
 def test_each_limit_names_itself(text, words):

@@ -29,7 +29,7 @@ def test_project_content_is_clean():
     assert [p.slug for p in api.partners] == ["renater"]
     assert [e.is_eligible for e in api.access] == [-1, 1, 0]
     assert api.access[0].who == ["Un particulier", "Un étudiant"]
-    assert len(api.scopes.scopes) == 5 and len(api.scopes.use_cases) >= 4
+    assert len(api.scopes.version("v2").scopes) == 5 and len(api.scopes.current.use_cases) >= 4
 
 
 def test_unmodified_seed_loads(tmp_path):

@@ -1,6 +1,6 @@
 """The scope model: the facts file's test vectors, the scope string, the authorize URL, the body fallback."""
 
-from pathlib import Path
+import shutil
 
 import pytest
 
@@ -25,15 +25,24 @@ S2 = {**IDENTITY, "inscriptions": [A, B, C]}
 A_OUT = {"statut": "inscrit", "regime": "formation initiale", "dateDebutInscription": "2020-07-01", "dateFinInscription": "2021-08-31"}
 B_OUT = {"statut": "inscrit", "regime": "formation continue", "dateDebutInscription": "2022-09-01", "dateFinInscription": "2023-08-31"}
 
-# mesri_identite is not in the seed; the vectors that use it declare it next to the seed's scopes.
+# mesri_identite was not in the seed's V2 form; the vectors that use it declare it next to the seed's scopes.
 IDENTITE = scopes.Scope(id="mesri_identite", label="Identité", role="mask", fields=["nom", "prenom", "dateNaissance"])
 
 
 @pytest.fixture(scope="module")
 def scope_set():
-    catalogue = model.load(CONTENT, Problems())
-    declared = catalogue.apis["api-statut-etudiant"].scopes
-    return scopes.ScopeSet(**{**declared.__dict__, "scopes": declared.scopes + [IDENTITE]})
+    return model.load(CONTENT, Problems()).apis["api-statut-etudiant"].scopes
+
+
+@pytest.fixture(scope="module")
+def v2(scope_set):
+    version = scope_set.version("v2")
+    return scopes.Version(**{**version.__dict__, "scopes": version.scopes + [IDENTITE]})
+
+
+@pytest.fixture(scope="module")
+def v3(scope_set):
+    return scope_set.version("v3")
 
 
 VECTORS = [
@@ -45,53 +54,145 @@ VECTORS = [
     ("S2 admission + établissements", S2, ["mesri_admission", "mesri_etablissements"],
      {"inscriptions": [{"statut": "admis", "regime": "formation initiale", "dateDebutAdmission": "2020-07-01",
                         "dateFinAdmission": "2021-08-31", "etablissement": ETAB_BORDEAUX, "codeCommune": "33063"}]}),
-    ("S2 établissements alone", S2, ["mesri_etablissements"], {"inscriptions": []}),
+    ("S2 établissements alone: no enrolment data", S2, ["mesri_etablissements"], {}),
 ]
 
 
 @pytest.mark.parametrize("name, record, ids, expected", VECTORS, ids=[v[0] for v in VECTORS])
-def test_facts_vectors(scope_set, name, record, ids, expected):
-    assert scope_set.preview(ids, record) == expected
+def test_v2_vectors(v2, name, record, ids, expected):
+    assert v2.preview(ids, record) == expected
 
 
-def test_mask_without_population_warns(scope_set):
-    assert scopes.NO_POPULATION in scope_set.warnings(["mesri_etablissements"])
-    assert scopes.NO_POPULATION not in scope_set.warnings(["mesri_etablissements", "mesri_admission"])
-    assert any("INE" in w for w in scope_set.warnings(["mesri_identifiant"]))
-    assert scope_set.warnings([]) == []
+# V3 records: the facts file's S1 and S2 in V3's shape (S2 (c) is admitted, not enrolled).
+A3 = {"date_debut": "2020-07-01", "date_fin": "2021-08-31", "est_inscrit": True, "code_cog_insee_commune": "75113",
+      "regime_formation": {"libelle": "formation initiale", "code": "RF1"}, "etablissement_etudes": ETAB_PARIS}
+B3 = {"date_debut": "2022-09-01", "date_fin": "2023-08-31", "est_inscrit": True, "code_cog_insee_commune": "31555",
+      "regime_formation": {"libelle": "formation continue", "code": "RF5"}, "etablissement_etudes": ETAB_TOULOUSE}
+C3 = {"date_debut": "2020-07-01", "date_fin": "2021-08-31", "est_inscrit": False, "code_cog_insee_commune": "33063",
+      "regime_formation": {"libelle": "formation initiale", "code": "RF1"}, "etablissement_etudes": ETAB_BORDEAUX}
+IDENTITE3 = {"nom_naissance": "Dupont", "prenom": "Jean", "date_naissance": "2000-01-01"}
+S1_3 = {"identite": IDENTITE3, "admissions": [A3]}
+S2_3 = {"identite": IDENTITE3, "admissions": [A3, B3, C3]}
+DATES = [{"date_debut": e["date_debut"], "date_fin": e["date_fin"]} for e in (A3, B3, C3)]
+ALL_FC = ["mesri_admissions", "mesri_admission_inscrit", "mesri_admission_regime_formation",
+          "mesri_admission_commune_etudes", "mesri_admission_etablissement_etudes"]
 
 
-def test_ine_comes_back_empty_over_franceconnect(scope_set):
-    assert scope_set.preview(["mesri_identifiant"], S1) == {"ine": None}
+def test_v3_1_base_scope_returns_every_admission(v3):
+    assert v3.preview(["mesri_admissions"], S2_3) == {"admissions": DATES}
 
 
-def test_scope_string_is_stable(scope_set):
-    case = next(c for c in scope_set.use_cases if c.id == "etudiants-departement")
+def test_v3_2_inscrit_adds_est_inscrit(v3):
+    expected = [{**d, "est_inscrit": flag} for d, flag in zip(DATES, (True, True, False))]
+    assert v3.preview(["mesri_admissions", "mesri_admission_inscrit"], S2_3) == {"admissions": expected}
+
+
+def test_v3_3_all_fc_scopes(v3):
+    assert v3.preview(ALL_FC, S1_3) == {"admissions": [A3]}
+
+
+def test_v3_4_sub_scope_alone_gets_its_base(v3):
+    assert v3.resolve(["mesri_admission_inscrit"]) == ["mesri_admissions", "mesri_admission_inscrit"]
+    assert v3.added(["mesri_admission_inscrit"]) == [("mesri_admission_inscrit", "mesri_admissions")]
+    assert "mesri_admissions" in v3.warnings(["mesri_admission_inscrit"])[0]
+    assert v3.scope_string(["mesri_admission_inscrit"]).endswith("mesri_admissions mesri_admission_inscrit")
+    # without the chooser's help, the API would send no admissions key at all
+    bare = scopes.Version(**{**v3.__dict__, "scopes": [scopes.Scope(**{**s.__dict__, "requires": []}) for s in v3.scopes]})
+    assert "admissions" not in bare.preview(["mesri_admission_inscrit"], S1_3)
+
+
+def test_v3_5_identite_never_comes_over_franceconnect(v3):
+    assert "identite" not in v3.preview(["mesri_identite", "mesri_admissions"], S1_3)
+    assert any("FranceConnect" in w for w in v3.warnings(["mesri_identite"]))
+
+
+def test_v3_answer_is_enveloped_and_says_when_nothing_comes(v3):
+    answer = v3.answer(["mesri_admissions"], S1_3)
+    assert answer["status"] == 200 and answer["body"] == {"data": {"admissions": DATES[:1]}, "links": {}, "meta": {}}
+    empty = v3.answer(["mesri_identite"], S1_3)
+    assert empty["body"]["data"] == {} and "mesri_admissions" in empty["note"]
+
+
+def test_naming_conflict_is_content(v3):
+    scope = v3.by_id(["mesri_admission_etablissement_etudes"])[0]
+    assert [a["id"] for a in scope.aliases] == ["mesri_admission_etablissement_etude"]
+    assert v3.canonical("mesri_admission_etablissement_etude") == "mesri_admission_etablissement_etudes"
+    assert scope.conflict in v3.warnings(["mesri_admission_etablissement_etudes"])
+
+
+def test_v2_answer_when_nothing_is_kept(v2):
+    answer = v2.answer(["mesri_etablissements"], S2)
+    assert answer["status"] == 404 and answer["body"]["error"] == "no_enrollment" and answer["note"]
+
+
+def test_v2_no_population_warning_fires_for_every_choice_without_one(v2):
+    no_population = v2.message("no_population")
+    for ids in (["mesri_etablissements"], ["mesri_identifiant"], ["mesri_identifiant", "mesri_etablissements"]):
+        assert no_population in v2.warnings(ids), ids
+    assert no_population not in v2.warnings(["mesri_etablissements", "mesri_admission"])
+    assert any("INE" in w for w in v2.warnings(["mesri_identifiant"]))
+    assert v2.warnings([]) == []
+
+
+def test_ine_comes_back_empty_over_franceconnect(v2):
+    assert v2.preview(["mesri_identifiant"], S1) == {"ine": None}
+
+
+def test_current_version_first(scope_set):
+    assert scope_set.current.id == "v3" and [v.id for v in scope_set.ordered] == ["v3", "v2"]
+    data = scope_set.to_json()
+    assert data["default_version"] == "v3" and [v["id"] for v in data["versions"]] == ["v3", "v2"]
+
+
+def test_migration_covers_every_v2_scope_and_use_case(scope_set):
+    rows = scope_set.migration()
+    v2 = scope_set.version("v2")
+    assert {r["old"][0] for r in rows if r["kind"] == "scope"} == {s.id for s in v2.scopes}
+    assert len([r for r in rows if r["kind"] == "use_case"]) == len(v2.use_cases)
+
+
+def test_scope_string_is_stable(v2):
+    case = next(c for c in v2.use_cases if c.id == "etudiants-departement")
     expected = ("openid given_name family_name birthdate gender birthplace birthcountry "
                 "mesri_inscription_etudiant mesri_inscription_autre mesri_etablissements")
-    assert scope_set.scope_string(case.scopes) == expected
-    assert scope_set.scope_string(list(reversed(case.scopes))) == expected
+    assert v2.scope_string(case.scopes) == expected
+    assert v2.scope_string(list(reversed(case.scopes))) == expected
 
 
-def test_authorize_url(scope_set):
-    url = scope_set.authorize_url(["mesri_admission"])
+def test_authorize_url(v3):
+    url = v3.authorize_url(["mesri_admissions"])
     assert url.startswith("https://fcp-low.integ01.dev-franceconnect.fr/api/v2/authorize?response_type=code&")
-    assert "scope=openid%20given_name%20family_name%20birthdate%20gender%20birthplace%20birthcountry%20mesri_admission" in url
+    assert "scope=openid%20given_name%20family_name%20birthdate%20gender%20birthplace%20birthcountry%20mesri_admissions" in url
     for part in ("acr_values=eidas1", "client_id=", "redirect_uri=", "state=", "nonce="):
         assert part in url
+
+
+def test_body_and_front_matter_must_name_the_same_scopes(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    path = content / "api" / "api-statut-etudiant.md"
+    text = path.read_text()
+    path.write_text(text.replace("- Admissions : `mesri_admission`", "- Admissions : `mesri_admision`"))
+    problems = Problems()
+    model.load(content, problems)
+    found = [p for p in problems.warnings if p.category == "scope mismatch"]
+    body_line = text.replace("- Admissions : `mesri_admission`", "\x00").split("\x00")[0].count("\n") + 1
+    assert any(p.line == body_line and "mesri_admision" in p.message for p in found), found
+    assert any("mesri_admission »" in p.message and "absent de la liste du corps" in p.message for p in found), found
 
 
 def test_fallback_reads_the_unmodified_seed_body():
     doc = read(seed_path(), Problems())
     found = scopes.from_body(doc.body)
-    assert [(s.label, s.id) for s in found.scopes] == [
+    assert [(s.label, s.id) for s in found.current.scopes] == [
         ("Numéro INE", "mesri_identifiant"),
         ("Inscriptions en formation continue", "mesri_inscription_autre"),
         ("Inscriptions en formation initiale", "mesri_inscription_etudiant"),
         ("Admissions", "mesri_admission"),
         ("Établissements", "mesri_etablissements"),
     ]
-    assert not found.declared and found.preview(["mesri_admission"]) == {}
+    assert not found.declared and found.current.preview(["mesri_admission"]) == {}
+    assert found.current.base_scopes == ["openid"] and not found.current.identity_known
 
 
 def test_content_rules_not_code(tmp_path):
@@ -120,4 +221,4 @@ franceconnect:
         "franceconnect.use_cases[0].scopes[1]: scope « x_unknown » non déclaré"]
     found = catalogue.apis["bourse"].scopes
     record = {"droits": [{"boursier": True, "echelon": 3, "ville": "Lyon"}, {"boursier": False, "echelon": 0}]}
-    assert found.preview(["x_boursier", "x_ville"], record) == {"droits": [{"echelon": 3, "ville": "Lyon"}]}
+    assert found.current.preview(["x_boursier", "x_ville"], record) == {"droits": [{"echelon": 3, "ville": "Lyon"}]}
