@@ -7,7 +7,7 @@ from conftest import axe
 pytestmark = pytest.mark.browser
 
 PAGES = ["", "les-api/", "les-api/api-statut-etudiant/", "producteurs/mesri/", "producteurs/renater/",
-         "les-api/api-statut-etudiant/demande-acces/#une-entreprise", "les-api/api-statut-etudiant/scopes/?scopes=mesri_admission",
+         "les-api/api-statut-etudiant/demande-acces/#une-entreprise", "les-api/api-statut-etudiant/scopes/?scopes=mesri_admission_inscrit", "les-api/api-statut-etudiant/scopes/?version=v2&scopes=mesri_admission",
          "404.html"]
 
 

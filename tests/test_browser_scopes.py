@@ -29,66 +29,162 @@ def state(page):
     preview = page.locator('[data-output="preview"]')
     return {
         "checked": page.eval_on_selector_all("input[name=scope]:checked", "els => els.map(e => e.value)"),
+        "version": page.eval_on_selector_all("input[name=version]:checked", "els => els.map(e => e.value)"),
         "scope": page.locator('[data-output="scope"]').inner_text(),
         "preview": json.loads(preview.inner_text()) if preview.count() else None,
+        "note": page.locator('[data-output="answer-note"]').inner_text() if preview.count() else None,
         "warnings": page.locator('[data-output="warnings"] li').all_inner_texts(),
     }
 
 
-def test_use_case_gives_the_exact_scope_string_and_preview(page, server, declared):
+def test_v3_is_what_a_developer_sees_first(page, server, declared):
     open_chooser(page, server + SCOPES)
     assert axe(page) == []
-    page.locator("label", has_text="étudiants dans mon département").click()
     got = state(page)
-    case = next(c for c in declared.use_cases if c.id == "etudiants-departement")
-    assert sorted(got["checked"]) == sorted(case.scopes)
+    assert got["version"] == ["v3"] and got["checked"] == []
+    assert page.locator('[data-output="endpoint"]').inner_text().startswith("GET https://particulier.api.gouv.fr/v3/")
+    page.locator("label", has_text="étudiant aujourd'hui").click()
+    got = state(page)
+    case = next(c for c in declared.current.use_cases if c.id == "statut-etudiant")
+    assert got["checked"] == ["mesri_admissions", "mesri_admission_inscrit"] == declared.current.resolve(case.scopes)
     assert got["scope"] == ("openid given_name family_name birthdate gender birthplace birthcountry "
-                            "mesri_inscription_etudiant mesri_inscription_autre mesri_etablissements")
-    assert got["preview"] == declared.preview(case.scopes)
-    assert "scopes=" in page.url
-    assert declared.authorize_url(case.scopes) == page.locator('[data-output="url"]').inner_text()
+                            "mesri_admissions mesri_admission_inscrit")
+    assert got["preview"] == declared.current.answer(case.scopes)["body"]
+    assert declared.current.authorize_url(case.scopes) == page.locator('[data-output="url"]').inner_text()
+    assert page.url.endswith("?scopes=mesri_admissions,mesri_admission_inscrit")
     assert axe(page) == []
 
 
-def test_widget_matches_the_model_for_every_choice(page, server, declared):
-    ids = [s.id for s in declared.scopes]
+@pytest.mark.parametrize("version_id", ["v3", "v2"])
+def test_widget_matches_the_model_for_every_choice(page, server, declared, version_id):
+    version = declared.version(version_id)
+    ids = [s.id for s in version.scopes]
+    suffix = "" if version.current else f"version={version_id}&"
     for size in range(len(ids) + 1):
         for combo in itertools.combinations(ids, size):
-            open_chooser(page, server + SCOPES + "?scopes=" + ",".join(combo))
+            open_chooser(page, server + SCOPES + "?" + suffix + "scopes=" + ",".join(combo))
             got = state(page)
-            assert sorted(got["checked"]) == sorted(combo)
-            assert got["scope"] == declared.scope_string(combo)
-            assert got["preview"] == declared.preview(combo), combo
-            assert got["warnings"] == declared.warnings(combo), combo
+            assert got["version"] == [version_id]
+            assert got["checked"] == version.resolve(combo), combo
+            assert got["scope"] == version.scope_string(combo)
+            answer = version.answer(combo)
+            assert got["preview"] == answer["body"], combo
+            assert answer["note"] in got["note"], combo
+            assert got["warnings"] == version.warnings(combo), combo
+
+
+def test_sub_scope_ticks_its_base_and_says_so(page, server):
+    open_chooser(page, server + SCOPES)
+    page.check("input[value=mesri_admission_commune_etudes]")
+    got = state(page)
+    assert got["checked"] == ["mesri_admissions", "mesri_admission_commune_etudes"]
+    assert "a été ajouté" in got["warnings"][0]
+    page.uncheck("input[value=mesri_admissions]")  # a sub-scope never stands alone
+    assert state(page)["checked"] == []
+
+
+def test_old_links_open_the_version_they_name(page, server, declared):
+    open_chooser(page, server + SCOPES + "?scopes=mesri_admission,mesri_etablissements")
+    got = state(page)
+    assert got["version"] == ["v2"] and got["checked"] == ["mesri_admission", "mesri_etablissements"]
+    assert page.locator(".chooser-retired").is_visible()
+    assert page.locator('[data-output="endpoint"]').inner_text().startswith("GET https://particulier.api.gouv.fr/api/v2/")
+    assert "version=v2" in page.url
+    assert axe(page) == []
+
+
+def test_unknown_ids_are_named_and_use_cases_restored(page, server):
+    open_chooser(page, server + SCOPES + "?scopes=mesri_admissions,mesri_admission_inscrit,mesri_nimporte")
+    unknown = page.locator('[data-output="unknown"]')
+    assert unknown.is_visible() and "mesri_nimporte" in unknown.inner_text()
+    assert page.is_checked("#uc-v3-statut-etudiant") and page.is_checked("#uc-v3-etudiants-admis")
+    alias = "mesri_admission_etablissement_etude"  # FranceConnect's spelling reads as the same scope
+    open_chooser(page, server + SCOPES + f"?scopes={alias}")
+    assert state(page)["checked"] == ["mesri_admissions", "mesri_admission_etablissement_etudes"]
+    assert any("orthographe" in w for w in state(page)["warnings"])
+
+
+def test_switching_version_keeps_the_page_coherent(page, server, declared):
+    open_chooser(page, server + SCOPES)
+    page.check("input[value=mesri_admissions]")
+    page.check("#version-choice-v2")
+    got = state(page)
+    assert got["checked"] == [] and got["scope"] == declared.version("v2").scope_string([])
+    assert "version=v2" in page.url
+    page.check("input[value=mesri_admission]")
+    assert state(page)["preview"] == declared.version("v2").answer(["mesri_admission"])["body"]
+    page.check("#version-choice-v3")
+    assert "version" not in page.url and state(page)["checked"] == []
+
+
+def test_paste_box_applies_the_choice_to_a_real_response(page, server, declared):
+    """A staging-like response written here at random, not copied from the expectations."""
+    import random
+
+    rng = random.Random(7)
+    admissions = [{"date_debut": f"202{rng.randint(0, 5)}-09-01", "date_fin": f"202{rng.randint(6, 9)}-08-31",
+                   "est_inscrit": rng.random() < 0.5, "regime_formation": {"libelle": "x", "code": f"RF{rng.randint(1, 7)}"},
+                   "code_cog_insee_commune": f"{rng.randint(1000, 95999):05d}",
+                   "etablissement_etudes": {"uai": f"{rng.randint(0, 9999999):07d}X", "nom": "Établissement"}}
+                  for _ in range(4)]
+    response = {"data": {"identite": {"nom_naissance": "Martin", "prenom": "Léa", "date_naissance": "2001-02-03"},
+                         "admissions": admissions}, "links": {}, "meta": {}}
+    open_chooser(page, server + SCOPES + "?scopes=mesri_admissions,mesri_admission_commune_etudes,mesri_identite")
+    page.click(".chooser-paste > summary")
+    page.fill('[data-input="record"]', json.dumps(response))
+    ids = ["mesri_admissions", "mesri_admission_commune_etudes", "mesri_identite"]
+    expected = declared.current.answer(ids, response["data"])["body"]
+    page.wait_for_function("document.querySelector('[data-output=preview]').textContent.includes('Martin') === false && "
+                           f"document.querySelector('[data-output=preview]').textContent.includes({admissions[0]['code_cog_insee_commune']!r})")
+    assert state(page)["preview"] == expected
+    assert "identite" not in expected["data"] and all(set(a) == {"date_debut", "date_fin", "code_cog_insee_commune"}
+                                                      for a in expected["data"]["admissions"])
+    before = state(page)["preview"]
+    page.fill('[data-input="record"]', "{pas du json")
+    assert page.locator('[data-output="record-error"]').inner_text()
+    assert page.get_attribute('[data-input="record"]', "aria-invalid") == "true"
+    assert state(page)["preview"] == before  # invalid JSON changes nothing else
+    assert axe(page) == []
+    page.click("[data-record-reset]")
+    assert state(page)["preview"] == declared.current.answer(ids)["body"]
+
+
+def test_toString_and_friends_are_plain_fields(page, server, declared):
+    open_chooser(page, server + SCOPES + "?scopes=mesri_admissions")
+    page.click(".chooser-paste > summary")
+    record = {"admissions": [{"date_debut": "2024-01-01", "toString": 1}], "constructor": 2}
+    page.fill('[data-input="record"]', json.dumps(record))
+    page.wait_for_function("document.querySelector('[data-output=preview]').textContent.includes('2024-01-01')")
+    assert state(page)["preview"] == declared.current.answer(["mesri_admissions"], record)["body"]
 
 
 def test_url_round_trip_copy_and_reset(browser, server, declared):
     context = steady_context(browser, permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     open_chooser(page, server + SCOPES)
-    page.check("input[value=mesri_admission]")
-    page.check("input[value=mesri_etablissements]")
-    assert page.url.endswith("?scopes=mesri_admission,mesri_etablissements")
+    page.check("input[value=mesri_admission_regime_formation]")
+    assert page.url.endswith("?scopes=mesri_admissions,mesri_admission_regime_formation")
     page.reload()
     page.wait_for_selector("[data-scope-chooser][data-ready]")
-    assert sorted(state(page)["checked"]) == ["mesri_admission", "mesri_etablissements"]
+    assert state(page)["checked"] == ["mesri_admissions", "mesri_admission_regime_formation"]
 
     page.click("[data-copy=scope]")
     page.wait_for_function("document.querySelector('[data-output=status]').textContent.includes('Copié')")
-    assert page.evaluate("navigator.clipboard.readText()") == declared.scope_string(["mesri_admission", "mesri_etablissements"])
+    assert page.evaluate("navigator.clipboard.readText()") == declared.current.scope_string(["mesri_admission_regime_formation"])
 
     page.click("[data-reset]")
     page.wait_for_function("!location.search.includes('scopes')")
     got = state(page)
-    assert got["checked"] == [] and got["scope"] == declared.scope_string([])
+    assert got["checked"] == [] and got["scope"] == declared.current.scope_string([])
     context.close()
 
 
-def test_warnings_in_plain_french(page, server, declared):
-    open_chooser(page, server + SCOPES + "?scopes=mesri_etablissements")
+def test_warnings_in_plain_french(page, server):
+    open_chooser(page, server + SCOPES + "?version=v2&scopes=mesri_etablissements")
     warnings = state(page)["warnings"]
-    assert any("Aucune inscription ne sera retournée" in w for w in warnings)
+    assert any("Aucune inscription ne sera renvoyée" in w for w in warnings)
     assert any("L114-8" in w for w in warnings)
+    assert "404" in state(page)["note"]
     assert page.locator('[data-output="warnings"]').get_attribute("aria-live") == "polite"
     page.check("input[value=mesri_identifiant]")
     assert any("INE" in w for w in state(page)["warnings"])
@@ -97,15 +193,15 @@ def test_warnings_in_plain_french(page, server, declared):
 
 def test_keyboard_and_use_case_untick(page, server):
     open_chooser(page, server + SCOPES)
-    page.focus("#uc-etudiants-admis")
+    page.focus("#uc-v3-etudiants-admis")
     page.keyboard.press("Space")
-    assert state(page)["checked"] == ["mesri_admission"]
-    assert page.locator("[data-output=status]").inner_text().startswith("1 scope choisi")
+    assert state(page)["checked"] == ["mesri_admissions", "mesri_admission_inscrit"]
+    assert page.locator("[data-output=status]").inner_text().startswith("2 scopes choisis")
     page.keyboard.press("Space")
     assert state(page)["checked"] == []
-    page.focus("input[value=mesri_inscription_autre]")
+    page.focus("input[value=mesri_admission_regime_formation]")
     page.keyboard.press("Space")
-    assert state(page)["scope"].endswith(" mesri_inscription_autre")
+    assert state(page)["scope"].endswith(" mesri_admissions mesri_admission_regime_formation")
 
 
 def test_works_after_instant_navigation(page, server):
@@ -113,8 +209,8 @@ def test_works_after_instant_navigation(page, server):
     page.click("aside >> text=Choisir les scopes FranceConnect")
     page.wait_for_selector("[data-scope-chooser][data-ready]")
     assert page.evaluate("!!window.document$")
-    page.check("input[value=mesri_admission]")
-    assert state(page)["scope"].endswith(" mesri_admission")
+    page.check("input[value=mesri_admissions]")
+    assert state(page)["scope"].endswith(" mesri_admissions")
 
 
 def test_fallback_chooser_on_the_unmodified_seed(page, tmp_path_factory):
