@@ -200,6 +200,8 @@ def test_every_file_that_passes_check_builds(tmp_path):
     content = seed_content(tmp_path / "content")
     (content / "api" / "fullwidth.md").write_text(GOOD.replace("themes:", "external_site: https://ｅｘａｍｐｌｅ．fr/\nthemes:"))
     (content / "api" / "future.md").write_text(GOOD.replace("themes:", "last_update: 31/12/2099\nthemes:"))
+    (content / "api" / "deep-html.md").write_text(GOOD.replace("Corps.", "<details>" * 145 + "x" + "</details>" * 145))
+    (content / "api" / "deep-list.md").write_text(GOOD.replace("Corps.", "".join("    " * i + "- x\n" for i in range(10))))
     run = subprocess.run([sys.executable, "-m", "generator", "check", "--content", str(content)],
                          capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stdout
