@@ -251,7 +251,7 @@ def content_files(folder: Path, extensions: tuple[str, ...], problems: Problems)
         elif f".{ext}" not in extensions:
             problems.error(path, 1, f"extension « .{ext} » : renommez le fichier en « {stem}.{ext.lower()} »", "file name")
         elif not SLUG.fullmatch(stem):
-            problems.error(path, 1, f"nom de fichier « {_printable(name)} » : il devient l'adresse de la page ; lettres, chiffres,"
+            problems.error(path, 1, f"nom de fichier « {name} » : il devient l'adresse de la page ; lettres, chiffres,"
                            " « - » et « _ » seulement, sans point ni espace", "file name")
         elif (other := used.get(stem.casefold())) is not None:
             problems.error(path, 1, f"même adresse que {other.name} (la casse et l'extension ne comptent pas) : renommez l'un des deux",
@@ -259,10 +259,6 @@ def content_files(folder: Path, extensions: tuple[str, ...], problems: Problems)
         else:
             used[stem.casefold()] = path
     return sorted(used.values())
-
-
-def _printable(text: str) -> str:
-    return text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
 
 
 def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_HOSTS) -> Catalogue:

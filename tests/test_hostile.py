@@ -44,7 +44,7 @@ BODY_PAYLOADS = {
     "iframe-userinfo": f'<iframe src="https://{ALLOWED}@evil.example/"></iframe>',
     "iframe-suffix": f'<iframe src="https://{ALLOWED}.evil.example/"></iframe>',
     "iframe-tab-scheme": f'<iframe src="java\tscript:{SENTINEL}"></iframe>',
-    "iframe-protocol-relative": f'<iframe src="/\\evil.example/"></iframe>',
+    "iframe-protocol-relative": '<iframe src="/\\evil.example/"></iframe>',
     "button-tab-scheme": f'<Button href="java&#9;script:{SENTINEL}">Go</Button>',
     "a-entity-scheme": f'<a href="jav&#x61;script:{SENTINEL}">x</a>',
     "markdown-upper-scheme": f"[clic](JAVASCRIPT:{SENTINEL})",
@@ -122,6 +122,19 @@ def hostile_site(tmp_path_factory):
     return root / "site", problems
 
 
+def open_everything(page, base: str, site: Path, path: Path) -> str:
+    """Load a hostile page and open every disclosure and every answer of its question trees."""
+    url = base + str(path.parent.relative_to(site)) + "/"
+    page.goto(url)
+    page.wait_for_load_state("load")
+    for summary in page.locator("details > summary").all():
+        summary.click()
+    for radio in page.locator("input[type=radio]").all():
+        if radio.is_visible():
+            radio.check()
+    return url
+
+
 def payload_count():
     return len(BODY_PAYLOADS) + len(FRONT_PAYLOADS)
 
@@ -180,14 +193,7 @@ def test_no_script_runs_and_nothing_leaves_loopback(hostile_site, browser):
     page.on("request", lambda r: foreign.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")) else None)
     try:
         for path in pages_of(site):
-            url = base + str(path.parent.relative_to(site)) + "/"
-            page.goto(url)
-            page.wait_for_load_state("load")
-            for summary in page.locator("details > summary").all():
-                summary.click()
-            for radio in page.locator("input[type=radio]").all():
-                if radio.is_visible():
-                    radio.check()
+            url = open_everything(page, base, site, path)
             page.evaluate("""() => document.querySelectorAll('article *').forEach(el => {
                 for (const type of ['mouseover', 'click', 'focus']) {
                     if (type === 'click' && el.closest('a[href], button, summary, label, input')) continue;
@@ -233,13 +239,7 @@ def test_frames_load_only_allowlisted_hosts(hostile_site, browser):
     page = context.new_page()
     try:
         for path in pages_of(site):
-            page.goto(base + str(path.parent.relative_to(site)) + "/")
-            page.wait_for_load_state("load")
-            for summary in page.locator("details > summary").all():
-                summary.click()
-            for radio in page.locator("input[type=radio]").all():
-                if radio.is_visible():
-                    radio.check()
+            open_everything(page, base, site, path)
             for button in page.locator("[data-embed-load]").all():
                 if button.is_visible():
                     button.click()
