@@ -23,6 +23,7 @@ _BASE_HOST = "relative.invalid"
 _BASE = f"https://{_BASE_HOST}/a/b/"
 # Browsers drop these anywhere in a URL, and trim C0 controls and spaces at both ends.
 _DROPPED = re.compile(r"[\t\n\r]")
+_INNER_SPACE = re.compile(r"\s")
 # A plain e-mail address, with bounded parts (RFC 5321 sizes); anything fancier is refused.
 EMAIL = re.compile(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,64}(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,64}){0,8}"
@@ -67,6 +68,11 @@ def check(raw) -> Link | Refusal:
     if not text:
         return Refusal("adresse vide")
     absolute = _parse(text)
+    spaced = _INNER_SPACE.search(text) or _DROPPED.search(raw.strip())
+    if spaced and not (absolute is not None and absolute.protocol == "mailto:"):
+        # Browsers would encode or drop them, but in a web address they mean two addresses or a typo
+        # (a mail subject may have spaces).
+        return Refusal("adresse coupée par une espace ou un retour à la ligne")
     if absolute is not None:
         if absolute.protocol not in SCHEMES:
             return Refusal(f"schéma « {absolute.protocol} » non autorisé (https:, http:, mailto: ou chemin relatif)")
