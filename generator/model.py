@@ -210,7 +210,8 @@ def _api(doc: Document, problems: Problems, context: components.Context) -> Api 
     scope_set = scopes.from_meta(meta["franceconnect"], doc, problems) if "franceconnect" in meta else scopes.from_body(doc.body)
     if scope_set and scope_set.declared:
         scopes.check_body(doc.body, doc.body_line, scope_set, doc, problems)
-    notices = [Notice(n["date"], n["title"], _markup(n["text"], doc, ("notices", i, "text"), problems, context), n.get("link"))
+    notices = [Notice(n["date"], n["title"], _markup(n["text"], doc, ("notices", i, "text"), problems, context),
+                      n["link"] if {"href", "label"} <= n.get("link", {}).keys() else None)  # a refused href drops the link
                for i, n in enumerate(meta.get("notices", [])) if {"date", "title", "text"} <= n.keys()]
     notices.sort(key=lambda n: n.date, reverse=True)  # the newest first
     if any(k not in meta for k, f in API.fields.items() if f.required):

@@ -365,6 +365,8 @@ def _version(data: dict, where: tuple, doc: Document, problems: Problems, base: 
             continue
         if raw["applies_to"] not in ("record", "entries"):
             problems.error(doc.path, doc.line(*here), f"{label}.scopes[{index}].applies_to: doit valoir record ou entries", "value")
+        # An alias whose id or user was refused (and reported) is left out whole.
+        raw = {**raw, "aliases": [a for a in raw["aliases"] if {"id", "used_by"} <= a.keys()]}
         scopes.append(Scope(**raw))
     known = {s.id for s in scopes}
     for index, scope in enumerate(scopes):
