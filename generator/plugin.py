@@ -84,6 +84,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             return markdown
         # The theme prints these unescaped (MkDocs' Jinja does not autoescape): escape them here.
         page.meta["title"] = str(escape(generated.title))
+        page.meta["title_is_site_name"] = model.theme_key(generated.title) == model.theme_key(config.site_name)
         if generated.description:
             page.meta["description"] = str(escape(generated.description))
         return ""

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import axe
+from conftest import axe, steady_context
 
 pytestmark = pytest.mark.browser
 
@@ -50,3 +50,22 @@ def test_embed_loads_only_on_demand(page, server):
     frame = page.locator("[data-embed-frame] iframe")
     assert frame.count() == 1 and frame.get_attribute("title")
     assert frame.get_attribute("src").startswith("https://data.enseignementsup-recherche.gouv.fr/")
+
+
+NEEDS_SCRIPT = "[data-catalogue-filters], [data-scope-chooser], [data-copy], [data-embed-load], [data-record-reset]"
+
+
+@pytest.mark.parametrize("path", ["les-api/", "les-api/api-statut-etudiant/", "les-api/api-statut-etudiant/scopes/",
+                                  "les-api/api-statut-etudiant/demande-acces/"])
+def test_without_javascript_no_control_is_inert(browser, server, path):
+    """Whatever needs a script is out of sight without one; what the static page shows works."""
+    context = steady_context(browser, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(server + path)
+        visible = [el.evaluate("e => e.outerHTML.slice(0, 80)") for el in page.locator(NEEDS_SCRIPT).all() if el.is_visible()]
+        assert visible == [], visible
+        if path == "les-api/api-statut-etudiant/":
+            assert page.locator("[data-embed] a.external-link").is_visible()  # the embed is still reachable
+    finally:
+        context.close()

@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from conftest import CONTENT, ROOT, build, seed_content, seed_path
 
-from generator import schema
+from generator import model, schema
 from generator.reading import read
 from generator.problems import Problems
 
@@ -225,3 +225,19 @@ def test_no_broken_internal_link(site):
                 broken.append(f"{page.relative_to(site)}: {href} (anchor)")
     assert checked > 50
     assert not broken, broken
+
+
+ENGLISH = ("Made with", "Not found", "404 - ", "Skip to content", "Back to top", "Copy to clipboard", "Initializing search")
+
+
+def test_theme_text_is_french_and_titles_name_the_page_once(site):
+    for path in ("index.html", "les-api/index.html", "les-api/api-statut-etudiant/index.html",
+                 "les-api/api-statut-etudiant/demande-acces/index.html", "les-api/api-statut-etudiant/scopes/index.html",
+                 "producteurs/mesri/index.html", "404.html"):
+        page = html(site, path)
+        text = page.body.text()
+        assert not [w for w in ENGLISH if w in text], (path, [w for w in ENGLISH if w in text])
+        title = page.css_first("title").text()
+        parts = [model.theme_key(p) for p in title.split(" - ")]
+        assert len(parts) == len(set(parts)), (path, title)
+    assert html(site, "404.html").css_first("article h1").text() == "Page introuvable"

@@ -5,6 +5,7 @@
     document.querySelectorAll("[data-embed-load]").forEach(function (button) {
       if (button.dataset.ready) return;
       button.dataset.ready = "1";
+      button.hidden = false;  // without JavaScript the button would do nothing: only the link shows
       button.addEventListener("click", function () {
         var frame = button.closest("[data-embed]").querySelector("[data-embed-frame]");
         var iframe = document.createElement("iframe");
