@@ -38,13 +38,8 @@ def _load_config(config_file: Path, **overrides):
 
 
 def check(content: Path, iframe_hosts=components.IFRAME_HOSTS) -> tuple[model.Catalogue, Problems]:
-    problems = Problems()
-    try:
-        catalogue = model.load(content, problems, iframe_hosts)
-    except RecursionError:  # pathological nesting in YAML or Markdown
-        problems.error(content, 1, "contenu trop profondément imbriqué", "content")
-        catalogue = None
-    return catalogue, problems
+    problems = Problems()  # each file is loaded behind Problems.guard: nesting is reported per file
+    return model.load(content, problems, iframe_hosts), problems
 
 
 def build(content: Path, site_dir: Path, strict: bool, config_file: Path) -> int:
@@ -111,11 +106,11 @@ def _clean_stale(site_dir: Path) -> None:
 
 def _alive(pid: int) -> bool:
     try:
-        os.kill(pid, 0)
+        os.kill(pid, 0)  # PermissionError: alive, another user's
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        pass
     return True
 
 

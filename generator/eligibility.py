@@ -68,11 +68,7 @@ def load_trees(paths: list[Path], problems: Problems) -> dict[str, Tree]:
     trees: dict[str, Tree] = {}
     context = components.Context(allow_trees=False)
     for path in paths:
-        try:
-            doc = load_yaml(path, problems)
-        except RecursionError:
-            problems.error(path, 1, "contenu imbriqué trop profondément pour être lu", "limit")
-            continue
+        doc = problems.guard(path, load_yaml, path, problems)
         if doc is None:
             continue
         data = TREE.clean(doc.meta, (), doc, problems)

@@ -272,16 +272,16 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
 
     producers: dict[str, Producer] = {}
     for path in content_files(content_dir / "producteurs", (".md",), problems):
-        doc = guarded(path, problems, read, path, problems)
-        if doc and (producer := guarded(path, problems, _producer, doc, problems, context)):
+        doc = problems.guard(path, read, path, problems)
+        if doc and (producer := problems.guard(path, _producer, doc, problems, context)):
             producers[producer.slug] = producer
 
     apis: dict[str, Api] = {}
     for path in content_files(content_dir / "api", (".md",), problems):
-        doc = guarded(path, problems, read, path, problems)
+        doc = problems.guard(path, read, path, problems)
         if doc is None:
             continue
-        api = guarded(path, problems, _api, doc, problems, context)
+        api = problems.guard(path, _api, doc, problems, context)
         producer = api.meta["producer"] if api else doc.meta.get("producer")
         if isinstance(producer, str) and producer not in producers and SLUG.fullmatch(producer):
             problems.error(doc.path, doc.line("producer"), f"producer: aucun fichier producteurs/{producer}.md", "dangling producer")
@@ -295,16 +295,6 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
             _link(api, producers, problems)
     themes = _themes(apis, problems)
     return Catalogue(content_dir, apis, producers, trees, themes)
-
-
-def guarded(path: Path, problems: Problems, step, *args):
-    """Run one file's step; a file nested past Python's stack becomes its own problem, and the
-    other files are still checked."""
-    try:
-        return step(*args)
-    except RecursionError:
-        problems.error(path, 1, "contenu imbriqué trop profondément pour être lu", "limit")
-        return None
 
 
 def _link(api: Api, producers: dict, problems: Problems) -> None:

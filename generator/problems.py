@@ -54,6 +54,15 @@ class Problems:
     def warn(self, path, line: int, message: str, category: str = "content") -> None:
         self.items.append(Problem(self._display(path), max(int(line), 1), printable(message), WARNING, category))
 
+    def guard(self, path, step, *args):
+        """Run one file's step; a file nested past Python's stack becomes its own problem, and
+        the other files are still checked."""
+        try:
+            return step(*args)
+        except RecursionError:
+            self.error(path, 1, "contenu imbriqué trop profondément pour être lu", "limit")
+            return None
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.items if p.severity == ERROR]

@@ -494,9 +494,8 @@ def check_body(body: str, body_line: int, scope_set: ScopeSet, doc: Document, pr
                           f" franceconnect (version {version.id})", "scope mismatch")
     for index, scope in enumerate(version.scopes):
         if scope.id not in listed and not listed & {a["id"] for a in scope.aliases}:
-            v_index = scope_set.versions.index(version)
-            where = ("franceconnect", "versions", v_index, "scopes", index) if version.id != "v1" or len(scope_set.versions) > 1 \
-                else ("franceconnect", "scopes", index)
+            where = ("franceconnect", "versions", scope_set.versions.index(version), "scopes", index) \
+                if "versions" in doc.meta.get("franceconnect", {}) else ("franceconnect", "scopes", index)
             problems.warn(doc.path, doc.line(*where), f"scope « {scope.id} » déclaré dans franceconnect (version {version.id})"
                           " mais absent de la liste du corps", "scope mismatch")
 

@@ -1,5 +1,6 @@
 """Hostile content: whatever contributors write, no script runs and no third-party request leaves the page."""
 
+import contextlib
 import json
 import textwrap
 from pathlib import Path
@@ -122,6 +123,18 @@ def hostile_site(tmp_path_factory):
     return root / "site", problems
 
 
+@contextlib.contextmanager
+def served(site: Path, browser):
+    """The hostile site on a local server, and a steady browser context: (context, base URL)."""
+    srv = serve(site)
+    context = steady_context(browser)
+    try:
+        yield context, f"http://127.0.0.1:{srv.server_address[1]}/"
+    finally:
+        context.close()
+        srv.shutdown()
+
+
 def open_everything(page, base: str, site: Path, path: Path) -> str:
     """Load a hostile page and open every disclosure and every answer of its question trees."""
     url = base + str(path.parent.relative_to(site)) + "/"
@@ -184,27 +197,25 @@ def test_unsafe_urls_are_reported(hostile_site):
 @pytest.mark.browser
 def test_no_script_runs_and_nothing_leaves_loopback(hostile_site, browser):
     site, _ = hostile_site
-    srv = serve(site)
-    base = f"http://127.0.0.1:{srv.server_address[1]}/"
-    context = steady_context(browser)
-    page = context.new_page()
+    with served(site, browser) as (context, base):
+        walk_for_scripts(context.new_page(), site, base)
+
+
+def walk_for_scripts(page, site: Path, base: str) -> None:
+    """Open, click, hover and focus everything on every hostile page: no script runs, nothing leaves."""
     dialogs, foreign = [], []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.on("request", lambda r: foreign.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")) else None)
-    try:
-        for path in pages_of(site):
-            url = open_everything(page, base, site, path)
-            page.evaluate("""() => document.querySelectorAll('article *').forEach(el => {
-                for (const type of ['mouseover', 'click', 'focus']) {
-                    if (type === 'click' && el.closest('a[href], button, summary, label, input')) continue;
-                    el.dispatchEvent(new Event(type, {bubbles: true}));
-                }
-            })""")
-            assert page.evaluate("window.__pwned") is None, url
-        assert not dialogs and not foreign, (dialogs, foreign)
-    finally:
-        context.close()
-        srv.shutdown()
+    for path in pages_of(site):
+        url = open_everything(page, base, site, path)
+        page.evaluate("""() => document.querySelectorAll('article *').forEach(el => {
+            for (const type of ['mouseover', 'click', 'focus']) {
+                if (type === 'click' && el.closest('a[href], button, summary, label, input')) continue;
+                el.dispatchEvent(new Event(type, {bubbles: true}));
+            }
+        })""")
+        assert page.evaluate("window.__pwned") is None, url
+    assert not dialogs and not foreign, (dialogs, foreign)
 
 
 def test_hostile_urls_are_reported(hostile_site):
@@ -222,22 +233,10 @@ def test_hostile_urls_are_reported(hostile_site):
 def test_frames_load_only_allowlisted_hosts(hostile_site, browser):
     """Click every embed button: whatever loads must be on the allowlist, as Chromium reads the URL."""
     site, _ = hostile_site
-    srv = serve(site)
-    base = f"http://127.0.0.1:{srv.server_address[1]}/"
-    context = steady_context(browser)
-    hosts = []
-
-    def record(route):
-        url = route.request.url
-        if not url.startswith(base):
-            hosts.append(url.split("/")[2])
-            route.abort()
-        else:
-            route.continue_()
-
-    context.route("**/*", record)
-    page = context.new_page()
-    try:
+    with served(site, browser) as (context, base):
+        hosts = []
+        context.route("**/*", lambda route: record_foreign(route, base, hosts))
+        page = context.new_page()
         for path in pages_of(site):
             open_everything(page, base, site, path)
             for button in page.locator("[data-embed-load]").all():
@@ -246,6 +245,13 @@ def test_frames_load_only_allowlisted_hosts(hostile_site, browser):
             for frame in page.locator("iframe").all():
                 assert frame.evaluate("f => new URL(f.src).hostname") == ALLOWED
         assert set(hosts) <= {ALLOWED}, hosts
-    finally:
-        context.close()
-        srv.shutdown()
+
+
+def record_foreign(route, base: str, hosts: list) -> None:
+    """Let the local site through; note and refuse every other host."""
+    url = route.request.url
+    if url.startswith(base):
+        route.continue_()
+    else:
+        hosts.append(url.split("/")[2])
+        route.abort()
