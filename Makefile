@@ -3,7 +3,7 @@ PY      := .venv/bin/python
 STAMP   := .venv/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve build check test bench bench-scale clean
+.PHONY: serve build check test bench bench-scale screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv .venv
@@ -33,5 +33,8 @@ bench: $(STAMP) $(CHROMIUM)
 bench-scale: $(STAMP) $(CHROMIUM)
 	$(PY) tests/bench.py --scale
 
+screenshots: $(STAMP) $(CHROMIUM)
+	$(PY) tests/screenshots.py
+
 clean:
-	rm -rf site .bench
+	rm -rf site .bench screenshots

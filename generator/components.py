@@ -106,6 +106,10 @@ class Markup:
     def __bool__(self) -> bool:
         return bool(self.text.strip())
 
+    @property
+    def has_tree(self) -> bool:
+        return any(isinstance(block, TreeRef) for block in self.blocks)
+
 
 def _attrs(raw: str) -> tuple[dict[str, str | bool], bool]:
     """Parse attributes; the flag says whether some of the text was not an attribute."""

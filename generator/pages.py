@@ -25,6 +25,8 @@ VERDICTS = {
     0: ("maybe", "Vous êtes peut-être éligible", "🤔"),
     -1: ("ineligible", "Désolé, vous n'êtes pas éligible", "⛔"),
 }
+HIDE = {"api": ["navigation"], "access": ["navigation", "toc"], "scopes": ["navigation"],
+        "catalogue": ["toc"], "producer": ["toc"]}
 ACCESS = {
     "open": ("Accès libre", "Cette API est ouverte : aucune démarche n'est nécessaire."),
     "semi_open": ("Compte nécessaire", "Il faut créer un compte pour utiliser cette API."),
@@ -40,6 +42,16 @@ class Page:
     toc: list = field(default_factory=list)
     description: str = ""
     kind: str = "page"  # api | access | scopes | producer | catalogue
+    anchor: str = ""  # the h1's id: the TOC's root, and the theme's "Aller au contenu" target
+
+    @property
+    def hide(self) -> list[str]:
+        """Theme sidebars this page type does without: API pages need the width for their own columns."""
+        return HIDE.get(self.kind, [])
+
+    def toc_tokens(self) -> list[dict]:
+        """The TOC rooted at the h1, as the theme expects; a page without sections still gets its skip link."""
+        return [{"level": 1, "id": self.anchor, "name": self.title, "children": self.toc}] if self.anchor else self.toc
 
 
 def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
@@ -53,17 +65,28 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     )
     env.globals.update(VERDICTS=VERDICTS, ACCESS=ACCESS)
     env.filters["slug"] = components.slugify
+    env.filters["file_kind"] = _file_kind
     env.filters["uptime_level"] = lambda v: "good" if v >= 98 else ("medium" if v >= 90 else "bad")
     env.filters["percent"] = lambda v: (f"{v:.2f}".rstrip("0").rstrip(".")).replace(".", ",") + " %"
     return env
 
 
+def _file_kind(url: str) -> str:
+    """Says when a link opens a raw file rather than a page."""
+    path = url.split("?")[0].split("#")[0].lower()
+    for ext, kind in ((".yml", "YAML"), (".yaml", "YAML"), (".json", "JSON")):
+        if path.endswith(ext):
+            return f" (fichier {kind})"
+    return ""
+
+
 class Renderer:
     """Renders Markup and block components for one page (links are relative to it)."""
 
-    def __init__(self, env: jinja2.Environment, catalogue: Catalogue, depth: int):
+    def __init__(self, env: jinja2.Environment, catalogue: Catalogue, depth: int, api: Api | None = None):
         self.env = env
         self.catalogue = catalogue
+        self.api = api  # the API the page is about: components such as NextSteps adapt to it
         self.base = "../" * depth
         self.links = Links(self.base, frozenset(catalogue.apis), frozenset(catalogue.producers))
         self.ids = itertools.count()  # form ids stay unique when a page shows several trees
@@ -76,7 +99,7 @@ class Renderer:
 
     def block(self, block) -> str:
         if isinstance(block, NextSteps):
-            return self.env.get_template("next_steps.html").render(step=block)
+            return self.env.get_template("next_steps.html").render(step=block, api=self.api)
         if isinstance(block, Embed):
             return self.env.get_template("embed.html").render(embed=block)
         if isinstance(block, TreeRef):
@@ -108,49 +131,52 @@ def _notices(r: Renderer, api: Api) -> list:
 
 
 def api_page(env, catalogue: Catalogue, api: Api) -> Page:
-    r = Renderer(env, catalogue, 2)
+    r = Renderer(env, catalogue, 2, api)
     body, toc = r.markup_with_toc(api.body)
     intro = r.markup(api.intro) if api.intro else ""
     details = {key: r.markup(markup) for key, markup in api.details.items()}
     html = _render(env, "api.html", api=api, body=body, intro=intro, details=details, r=r, notices=_notices(r, api))
-    return Page(api.url + "index.md", api.title, html, toc, api.tagline, "api")
+    return Page(api.url + "index.md", api.title, html, toc, api.tagline, "api", api.slug)
 
 
 def access_page(env, catalogue: Catalogue, api: Api) -> Page:
-    r = Renderer(env, catalogue, 3)
+    r = Renderer(env, catalogue, 3, api)
     entries = [(entry, r.markup(entry.description)) for entry in api.access]
     anchors = _unique([entry.anchor for entry in api.access])
     html = _render(env, "access.html", api=api, entries=list(zip(entries, anchors)), r=r, notices=_notices(r, api))
-    return Page(api.url + "demande-acces/index.md", f"Demande d'habilitation {api.title}", html, [], api.tagline, "access")
+    return Page(api.url + "demande-acces/index.md", f"Demande d'habilitation {api.title}", html, [], api.tagline, "access",
+                "demande-acces")
 
 
 def scopes_page(env, catalogue: Catalogue, api: Api) -> Page:
-    r = Renderer(env, catalogue, 3)
+    r = Renderer(env, catalogue, 3, api)
     scope_set = api.scopes
     data = dumps(scope_set.to_json())
     html = _render(env, "scopes.html", api=api, scopes=scope_set, data=data, r=r, notices=_notices(r, api))
     several = len(scope_set.versions) > 1
-    toc = [{"level": 2, "id": "choisir", "name": "Choisir ses scopes", "children": []}]
+    toc = [{"level": 2, "id": "choisir", "name": "Choisir ses scopes", "children": []},
+           {"level": 2, "id": "comment", "name": "Comment les scopes s'appliquent", "children": []}]
     for version in scope_set.ordered:
         name = f"Version {version.label}" if several else "Les scopes"
         toc.append({"level": 2, "id": f"version-{version.id}", "name": name, "children": []})
     if scope_set.migration():
         toc.append({"level": 2, "id": "migration", "name": "Passer à la version en service", "children": []})
-    return Page(api.url + "scopes/index.md", f"Scopes FranceConnect – {api.title}", html, toc, api.tagline, "scopes")
+    return Page(api.url + "scopes/index.md", f"Scopes FranceConnect – {api.title}", html, toc, api.tagline, "scopes",
+                "scopes")
 
 
 def producer_page(env, catalogue: Catalogue, producer: Producer) -> Page:
     r = Renderer(env, catalogue, 2)
     body = r.markup(producer.body) if producer.body else ""
     html = _render(env, "producer.html", producer=producer, body=body, r=r)
-    return Page(producer.url + "index.md", producer.name, html, [], producer.short, "producer")
+    return Page(producer.url + "index.md", producer.name, html, [], producer.short, "producer", "producteur")
 
 
 def catalogue_page(env, catalogue: Catalogue) -> Page:
     r = Renderer(env, catalogue, 1)
     apis = sorted(catalogue.apis.values(), key=lambda a: components.slugify(a.title))
     html = _render(env, "catalogue.html", apis=apis, themes=catalogue.themes, r=r)
-    return Page("les-api/index.md", "Les API", html, [], "Toutes les API du catalogue", "catalogue")
+    return Page("les-api/index.md", "Les API", html, [], "Toutes les API du catalogue", "catalogue", "les-api")
 
 
 class RenderError(Exception):

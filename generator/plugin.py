@@ -6,7 +6,7 @@ import logging
 import os
 from pathlib import Path
 
-from markupsafe import escape
+from html import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -19,6 +19,10 @@ from .problems import Problems
 
 log = logging.getLogger("mkdocs.plugins.api-catalogue")
 _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
+
+
+def _escape(text: str) -> str:
+    return escape(text, quote=False).replace('"', "&quot;")
 
 
 class CatalogueConfig(Config):
@@ -82,18 +86,20 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
             return markdown
-        # The theme prints these unescaped (MkDocs' Jinja does not autoescape): escape them here.
-        page.meta["title"] = str(escape(generated.title))
+        # The theme prints these unescaped (MkDocs' Jinja does not autoescape): escape them here. Apostrophes
+        # stay as they are (the theme quotes attributes with "), so the search index holds "d'habilitation".
+        page.meta["title"] = _escape(generated.title)
+        page.meta["hide"] = generated.hide
         page.meta["title_is_site_name"] = model.theme_key(generated.title) == model.theme_key(config.site_name)
         if generated.description:
-            page.meta["description"] = str(escape(generated.description))
+            page.meta["description"] = _escape(generated.description)
         return ""
 
     def on_page_content(self, html: str, /, *, page, config, files) -> str:
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
             return html
-        page.toc = get_toc(generated.toc)
+        page.toc = get_toc(generated.toc_tokens())
         return generated.html
 
     def on_serve(self, server, /, *, config, builder):

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest import CHROMIUM, CONTENT, CORPUS, ROOT, SEED, serve  # noqa: E402
+from conftest import CHROMIUM, CONTENT, CORPUS, ROOT, serve  # noqa: E402
 
 from generator import model, pages  # noqa: E402
 from generator.problems import Problems  # noqa: E402

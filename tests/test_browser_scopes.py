@@ -206,7 +206,7 @@ def test_keyboard_and_use_case_untick(page, server):
 
 def test_works_after_instant_navigation(page, server):
     page.goto(server + "les-api/api-statut-etudiant/")
-    page.click("aside >> text=Choisir les scopes FranceConnect")
+    page.click(".api-access >> text=Choisir les scopes FranceConnect")
     page.wait_for_selector("[data-scope-chooser][data-ready]")
     assert page.evaluate("!!window.document$")
     page.check("input[value=mesri_admissions]")

@@ -8,7 +8,6 @@ from urllib.parse import unquote, urlsplit
 
 import jsonschema
 import markdown
-import pytest
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
@@ -56,10 +55,11 @@ def test_every_text_block_of_the_seed_is_on_the_page(site):
 
 
 def test_sidebar(site):
-    aside = main(site, API).css_first("aside.api-sidebar")
-    aside_text = text(aside)
+    """The access box (first on a phone) and the sidebar of facts."""
+    boxes = [main(site, API).css_first(".api-access"), main(site, API).css_first("aside.api-sidebar")]
+    aside_text = " ".join(text(box) for box in boxes)
     assert "Habilitation nécessaire" in aside_text
-    hrefs = [a.attributes.get("href") for a in aside.css("a")]
+    hrefs = [a.attributes.get("href") for box in boxes for a in box.css("a")]
     assert "../../les-api/api-statut-etudiant/demande-acces/" in hrefs
     assert "../../les-api/api-statut-etudiant/scopes/" in hrefs
     assert "mailto:statutetudiant@enseignementsup.gouv.fr" in hrefs
@@ -101,7 +101,8 @@ def test_home_leads_to_catalogue_and_api(site):
 def test_theme_settings():
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text().replace("!!python", "#"))
     assert config["theme"]["font"] is False and config["theme"]["language"] == "fr"
-    assert config["plugins"][0] == {"search": {"lang": "fr"}}
+    assert config["plugins"][0]["search"]["lang"] == "fr"
+    assert re.split(config["plugins"][0]["search"]["separator"], "d'habilitation d’accès") == ["d", "habilitation", "d", "accès"]
     assert "nav" in config
     css = (ROOT / "overrides/assets/stylesheets/site.css").read_text()
     assert "#000091" in css and "#e1000f" in css.lower()
@@ -140,7 +141,7 @@ def test_scopes_page_without_javascript(site):
     page = html(site, "les-api/api-statut-etudiant/scopes/index.html")
     text = page.css_first("article").text()
     headings = [h.text() for h in page.css("article h2")]
-    assert headings[0] == "Choisir ses scopes" and headings[1].startswith("Version V3 (en service")
+    assert headings[0] == "Choisir ses scopes" and headings[2].startswith("Version V3 (en service")
     assert any(h.startswith("Version V2 (historique") for h in headings) and "Passer de V2 à V3" in headings
     cases = page.css("section.use-case")
     assert len(cases) == 8
@@ -152,7 +153,7 @@ def test_scopes_page_without_javascript(site):
     assert v3_case.endswith("mesri_admissions mesri_admission_inscrit")
     assert "mesri_admission_etablissement_etude" in text and "FranceConnect" in page.css_first(".scope-conflict").text()
     assert len(page.css(".migration-table tbody tr")) == 5 + 4
-    notices = [n.text() for n in page.css(".notice .admonition-title")]
+    notices = [n.text() for n in page.css(".notice summary")]  # folded: the chooser comes first
     assert notices[0].startswith("2025-05-28") and notices[1].startswith("2023-12-01")
     assert page.css_first('.notice a[href="https://datapass.api.gouv.fr/api-particulier"]')
     for other in ("les-api/api-statut-etudiant/index.html", "les-api/api-statut-etudiant/demande-acces/index.html"):
