@@ -242,3 +242,19 @@ def test_theme_text_is_french_and_titles_name_the_page_once(site):
         parts = [model.theme_key(p) for p in title.split(" - ")]
         assert len(parts) == len(set(parts)), (path, title)
     assert html(site, "404.html").css_first("article h1").text() == "Page introuvable"
+
+
+def test_search_index_holds_clean_text(site):
+    """No entities in titles, and table cells never glued together (`mesri_xSélectionne`)."""
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    assert not [d["title"] for d in docs if re.search(r"&#?\w+;", d["title"])]
+    assert any(d["title"] == "Demande d'habilitation API Statut Etudiant" for d in docs)
+    indexed = "\n".join(d["text"] for d in docs)
+    glued = []
+    for path in site.rglob("index.html"):
+        for row in html(site, str(path.relative_to(site))).css("article tr"):
+            cells = [text(cell) for cell in row.css("th, td")]
+            for left, right in zip(cells, cells[1:]):
+                if left and right and left.split()[-1] + right.split()[0] in indexed:
+                    glued.append((path.parent.name, left.split()[-1], right.split()[0]))
+    assert glued == []
