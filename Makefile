@@ -5,14 +5,16 @@ CHROMIUM := /usr/bin/chromium
 
 .PHONY: serve build check test bench bench-scale screenshots clean
 
-$(STAMP): pyproject.toml
+PORT    ?= 8000
+
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv .venv
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 serve: $(STAMP)
 	-$(PY) -m generator check
-	.venv/bin/mkdocs serve --dev-addr 127.0.0.1:8000
+	.venv/bin/mkdocs serve --dev-addr 127.0.0.1:$(PORT)
 
 build: $(STAMP)
 	$(PY) -m generator build --strict

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import shutil
@@ -15,7 +16,6 @@ from . import components, model
 from .pages import RenderError
 from .problems import Problems
 
-ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
 
@@ -29,12 +29,48 @@ def _report(problems: Problems, stream=None) -> None:
         print(f"{len(problems.errors)} erreur(s), {len(problems.warnings)} avertissement(s) ({detail})", file=stream)
 
 
-def _load_config(config_file: Path, **overrides):
-    """MkDocs' own config loader: the plugin options `check` uses are the ones the build will use."""
+def _load_config(config_file: Path, content: Path | None = None, **overrides):
+    """MkDocs' own config loader, with the plugin's `content` option set to `content` when given:
+    the options `check` uses are the ones the build will use."""
     from mkdocs.config import load_config
+    from mkdocs.utils import yaml_load
 
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    if content is not None:
+        with open(config_file, encoding="utf-8") as stream:
+            plugins = (yaml_load(stream) or {}).get("plugins") or []
+        plugins = [_with_content(entry, content) for entry in plugins]
+        if not any(_name(entry) == PLUGIN for entry in plugins):
+            plugins.append({PLUGIN: {"content": str(content)}})
+        overrides["plugins"] = plugins
     return load_config(str(config_file), **overrides)
+
+
+PLUGIN = "api-catalogue"
+
+
+def _name(entry) -> str:
+    return entry if isinstance(entry, str) else next(iter(entry), "")
+
+
+def _with_content(entry, content: Path):
+    if _name(entry) != PLUGIN:
+        return entry
+    options = {} if isinstance(entry, str) else dict(entry[PLUGIN] or {})
+    return {PLUGIN: {**options, "content": str(content.resolve())}}
+
+
+@contextlib.contextmanager
+def _build_date(catalogue: model.Catalogue):
+    """MkDocs dates the sitemap (and its gzip header) from SOURCE_DATE_EPOCH: take it from the content, so two
+    builds of the same content are byte-identical. Only for this build, unless the caller set it."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = before or str(model.content_epoch(catalogue))
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
 
 
 def check(content: Path, iframe_hosts=components.IFRAME_HOSTS) -> tuple[model.Catalogue, Problems]:
@@ -47,12 +83,11 @@ def build(content: Path, site_dir: Path, strict: bool, config_file: Path) -> int
     from mkdocs.exceptions import MkDocsException
 
     try:
-        config = _load_config(config_file, strict=strict)
+        config = _load_config(config_file, content, strict=strict)
     except (MkDocsException, OSError) as exc:
         print(f"{config_file}:1: configuration invalide : {exc}", file=sys.stderr)
         return 1
-    plugin = config.plugins["api-catalogue"]
-    catalogue, problems = check(content, plugin.config.iframe_hosts)
+    catalogue, problems = check(content, config.plugins[PLUGIN].config.iframe_hosts)
     _report(problems)
     if problems.errors or (strict and problems.warnings):
         print("échec : le site précédent est laissé tel quel", file=sys.stderr)
@@ -69,9 +104,8 @@ def build(content: Path, site_dir: Path, strict: bool, config_file: Path) -> int
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-staging-{os.getpid()}-", dir=site_dir.parent))
     try:
         config["site_dir"] = str(staging)
-        plugin.config.content = str(content.resolve())
-        plugin.preloaded = (catalogue, problems)
-        mkdocs_build(config)
+        with _build_date(catalogue):
+            mkdocs_build(config)
     except (MkDocsException, OSError) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         rendering = isinstance(exc.__cause__, RenderError)
@@ -126,17 +160,21 @@ def _swap(staging: Path, site_dir: Path) -> None:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator", description="Génère le site à partir des fichiers de contenu.")
+    parser = argparse.ArgumentParser(
+        prog="api-catalogue", description="Génère le site à partir des fichiers de contenu.",
+        epilog="Les chemins par défaut sont pris dans le dossier courant.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    check_cmd = sub.add_parser("check", help="vérifie le contenu et liste chaque problème (chemin:ligne: message)")
-    check_cmd.add_argument("--content", type=Path, default=ROOT / "content")
-    check_cmd.add_argument("--config-file", type=Path, default=ROOT / "mkdocs.yml")
-    build_cmd = sub.add_parser("build", help="construit le site (le même que `mkdocs build`)")
-    build_cmd.add_argument("--content", type=Path, default=ROOT / "content")
-    build_cmd.add_argument("--site-dir", type=Path, default=ROOT / "site")
+    check_cmd = sub.add_parser("check", help="vérifie le contenu et liste chaque problème (chemin:ligne: message)",
+                               formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    build_cmd = sub.add_parser("build", help="construit le site (le même que `mkdocs build`)",
+                               formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    for command in (check_cmd, build_cmd):
+        command.add_argument("--content", type=Path, default=Path("content"), help="dossier de contenu")
+        command.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"), help="configuration MkDocs")
+    build_cmd.add_argument("--site-dir", type=Path, default=Path("site"), help="dossier du site, remplacé en entier")
     build_cmd.add_argument("--strict", action="store_true", help="les avertissements font échouer la construction")
-    build_cmd.add_argument("--config-file", type=Path, default=ROOT / "mkdocs.yml")
-    sub.add_parser("schema", help="régénère les schémas JSON de generator/schemas/")
+    sub.add_parser("schema", help="régénère les schémas JSON livrés avec le paquet (generator/schemas/)")
     args = parser.parse_args(argv)
     if args.command == "schema":
         from .schema import write_schemas
@@ -148,7 +186,7 @@ def main(argv=None) -> int:
         from mkdocs.exceptions import MkDocsException
 
         try:
-            hosts = _load_config(args.config_file).plugins["api-catalogue"].config.iframe_hosts
+            hosts = _load_config(args.config_file, args.content).plugins[PLUGIN].config.iframe_hosts
         except (MkDocsException, OSError) as exc:
             print(f"{args.config_file}:1: configuration invalide : {exc}")
             return 1

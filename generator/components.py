@@ -356,6 +356,14 @@ class Links:
     base: str = ""  # relative path from the current page to the site root, e.g. "../../"
     slugs: frozenset = frozenset()
     producers: frozenset = frozenset()
+    directory_urls: bool = True  # MkDocs' use_directory_urls: "x/" or "x/index.html"
+
+    def page(self, path: str) -> str:
+        """A link from the current page to a page of the site, given as "les-api/x/" (with an optional #fragment)."""
+        path, hash_, fragment = path.partition("#")
+        if not self.directory_urls and (path == "" or path.endswith("/")):
+            path += "index.html"
+        return f"{self.base}{path}{hash_}{fragment}"
 
     def href(self, url: str) -> str | None:
         link = urls.check(url)
@@ -368,11 +376,11 @@ class Links:
         # Our heading ids are slugs: bring api.gouv.fr-style fragments (with accents, ’) to the same form.
         fragment = f"#{slugify(unquote(raw_fragment))}" if raw_fragment else ""
         if segments in (["rechercher-api"], ["les-api"]):
-            return f"{self.base}les-api/{fragment}"
+            return self.page(f"les-api/{fragment}")
         if len(segments) >= 2 and segments[0] == "les-api" and segments[1] in self.slugs:
-            return f"{self.base}{'/'.join(segments)}/{fragment}"
+            return self.page(f"{'/'.join(segments)}/{fragment}")
         if len(segments) == 2 and segments[0] == "producteurs" and segments[1] in self.producers:
-            return f"{self.base}producteurs/{segments[1]}/{fragment}"
+            return self.page(f"producteurs/{segments[1]}/{fragment}")
         return ORIGIN + link.href  # keeps the original fragment
 
     def filter(self, tag: str, attr: str, value: str) -> str | None:

@@ -19,13 +19,14 @@ from .eligibility import resolve
 from .model import Api, Catalogue, Producer
 from .scopes import dumps
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "overrides" / "fragments"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+OVERRIDES = "api-catalogue"  # a host's custom_dir may hold its own versions of our templates in this folder
 VERDICTS = {
     1: ("eligible", "Vous êtes éligible", "✅"),
     0: ("maybe", "Vous êtes peut-être éligible", "🤔"),
     -1: ("ineligible", "Désolé, vous n'êtes pas éligible", "⛔"),
 }
-HIDE = {"api": ["navigation"], "access": ["navigation", "toc"], "scopes": ["navigation"],
+HIDE = {"home": ["toc"], "api": ["navigation"], "access": ["navigation", "toc"], "scopes": ["navigation"],
         "catalogue": ["toc"], "producer": ["toc"]}
 ACCESS = {
     "open": ("Accès libre", "Cette API est ouverte : aucune démarche n'est nécessaire."),
@@ -54,16 +55,19 @@ class Page:
         return [{"level": 1, "id": self.anchor, "name": self.title, "children": self.toc}] if self.anchor else self.toc
 
 
-def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
+def environment(custom_dir: Path | None = None, directory_urls: bool = True) -> jinja2.Environment:
+    """Our templates, each of which a host site may override from `<custom_dir>/api-catalogue/`.
+    `directory_urls` is MkDocs' use_directory_urls: how links between pages are written."""
+    folders = [custom_dir / OVERRIDES] if custom_dir else []
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        loader=jinja2.FileSystemLoader([str(folder) for folder in [*folders, TEMPLATES]]),
         autoescape=True,  # every front-matter string is escaped; only our renderers' output is marked safe
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,
     )
-    env.globals.update(VERDICTS=VERDICTS, ACCESS=ACCESS)
+    env.globals.update(VERDICTS=VERDICTS, ACCESS=ACCESS, directory_urls=directory_urls)
     env.filters["slug"] = components.slugify
     env.filters["file_kind"] = _file_kind
     env.filters["uptime_level"] = lambda v: "good" if v >= 98 else ("medium" if v >= 90 else "bad")
@@ -87,8 +91,8 @@ class Renderer:
         self.env = env
         self.catalogue = catalogue
         self.api = api  # the API the page is about: components such as NextSteps adapt to it
-        self.base = "../" * depth
-        self.links = Links(self.base, frozenset(catalogue.apis), frozenset(catalogue.producers))
+        self.links = Links("../" * depth, frozenset(catalogue.apis), frozenset(catalogue.producers),
+                           env.globals["directory_urls"])
         self.ids = itertools.count()  # form ids stay unique when a page shows several trees
 
     def markup(self, markup) -> str:
@@ -115,7 +119,7 @@ class Renderer:
         return f"qt{next(self.ids)}"
 
     def url(self, path: str) -> str:
-        return self.base + path
+        return self.links.page(path)
 
     def href(self, url: str) -> str:
         """A front-matter URL, with the content's site-absolute paths mapped onto this site."""
@@ -193,9 +197,22 @@ def _guard(source: Path, render, *args) -> Page:
         raise RenderError(source, exc) from exc
 
 
-def pages(catalogue: Catalogue, env: jinja2.Environment | None = None) -> list[Page]:
+def home_page(env, catalogue: Catalogue, site_name: str, site_description: str, featured: str | None) -> Page:
+    """The home page, when the host's docs have none: it links only to pages this content produces."""
+    r = Renderer(env, catalogue, 0)
+    counts = {"apis": len(catalogue.apis), "access": sum(1 for a in catalogue.apis.values() if a.access),
+              "scopes": sum(1 for a in catalogue.apis.values() if a.scopes), "producers": len(catalogue.producers)}
+    html = _render(env, "home.html", site_name=site_name, site_description=site_description,
+                   featured=catalogue.apis.get(featured or ""), counts=counts, r=r)
+    return Page("index.md", "Accueil", html, [], site_description, "home", "accueil")
+
+
+def pages(catalogue: Catalogue, env: jinja2.Environment | None = None, *, home: bool = False, site_name: str = "",
+          site_description: str = "", featured: str | None = None) -> list[Page]:
     env = env or environment()
     out = [catalogue_page(env, catalogue)]
+    if home:
+        out.append(home_page(env, catalogue, site_name, site_description, featured))
     for api in catalogue.apis.values():
         out.append(_guard(api.source, api_page, env, catalogue, api))
         if api.access:
@@ -205,6 +222,23 @@ def pages(catalogue: Catalogue, env: jinja2.Environment | None = None) -> list[P
     for producer in catalogue.producers.values():
         out.append(_guard(producer.source, producer_page, env, catalogue, producer))
     return out
+
+
+def navigation(catalogue: Catalogue) -> list[tuple[str, list]]:
+    """The catalogue's sections: (title, entries), an entry being a page's source path or a sub-section."""
+    apis = []
+    for api in sorted(catalogue.apis.values(), key=lambda a: components.slugify(a.title)):
+        entries = [api.url + "index.md"]
+        if api.access:
+            entries.append(api.url + "demande-acces/index.md")
+        if api.scopes:
+            entries.append(api.url + "scopes/index.md")
+        apis.append((api.title, entries))
+    sections = [("Les API", ["les-api/index.md", *apis])]
+    producers = sorted(catalogue.producers.values(), key=lambda p: components.slugify(p.name))
+    if producers:
+        sections.append(("Producteurs", [producer.url + "index.md" for producer in producers]))
+    return sections
 
 
 def _unique(slugs: list[str]) -> list[str]:

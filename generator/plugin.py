@@ -1,24 +1,30 @@
-"""Thin MkDocs glue: load the catalogue, hand its pages and exports to MkDocs."""
+"""Thin MkDocs glue: load the catalogue, hand its pages, navigation, assets and exports to MkDocs.
+
+All a host site needs is `plugins: [api-catalogue: {content: <folder>}]` in a Material site."""
 
 from __future__ import annotations
 
 import logging
-import os
+from html import escape
 from pathlib import Path
 
-from html import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Link, Navigation, Section
+from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
 from . import components, model, pages
 from .problems import Problems
 
 log = logging.getLogger("mkdocs.plugins.api-catalogue")
-_USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
+ASSETS = Path(__file__).resolve().parent / "assets"
+ASSET_DIR = "assets/api-catalogue/"  # where the plugin's CSS and JS land in the site
+STYLES = ["stylesheets/catalogue.css"]
+SCRIPTS = ["javascripts/embed.js", "javascripts/funnel.js", "javascripts/scopes.js", "javascripts/catalogue.js"]
 
 
 def _escape(text: str) -> str:
@@ -26,7 +32,9 @@ def _escape(text: str) -> str:
 
 
 class CatalogueConfig(Config):
-    content = c.Type(str, default="content")
+    enabled = c.Type(bool, default=True)
+    content = c.Dir(exists=True, default="content")  # relative to mkdocs.yml
+    featured = c.Optional(c.Type(str))  # slug of the API the generated home page puts first
     iframe_hosts = c.ListOfItems(c.Type(str), default=list(components.IFRAME_HOSTS))
 
 
@@ -34,53 +42,59 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     supports_multiple_instances = False
 
     def __init__(self):
-        self.preloaded: tuple[model.Catalogue, Problems] | None = None  # set by the CLI, which already checked
         self.pages: dict[str, pages.Page] = {}
+        self.catalogue: model.Catalogue | None = None
 
-    def content_dir(self, config) -> Path:
-        path = Path(self.config.content)
-        return path if path.is_absolute() else Path(config.config_file_path).parent / path
+    def on_config(self, config):
+        if not self.config.enabled:
+            return config
+        # Ours first: a host's own extra_css comes after and wins. Global rather than per page: the theme's
+        # instant navigation swaps page bodies without loading new head scripts; each script checks its markup.
+        config.extra_css[:0] = [ASSET_DIR + path for path in STYLES]
+        config.extra_javascript.extend(c.ExtraScriptValue(ASSET_DIR + path) for path in SCRIPTS)
+        return config
 
     def on_files(self, files: Files, /, *, config) -> Files:
-        if self.preloaded:
-            catalogue, problems = self.preloaded
-        else:
-            problems = Problems()
-            catalogue = model.load(self.content_dir(config), problems, self.config.iframe_hosts)
-            if problems.errors:
-                raise PluginError("contenu invalide :\n" + "\n".join(str(p) for p in problems.sorted()))
-            for problem in problems.sorted():
-                log.warning(str(problem))
-        # MkDocs dates the sitemap (and its gzip header) from this: derive it from content for reproducible builds.
-        os.environ["SOURCE_DATE_EPOCH"] = _USER_EPOCH or str(model.content_epoch(catalogue))
-        env = pages.environment(Path(config.theme.custom_dir or pages.TEMPLATES.parent) / "fragments")
+        if not self.config.enabled:
+            return files
+        problems = Problems()
+        catalogue = model.load(Path(self.config.content), problems, self.config.iframe_hosts)
+        if problems.errors:
+            raise PluginError("contenu invalide :\n" + "\n".join(str(p) for p in problems.sorted()))
+        for problem in problems.sorted():
+            log.warning(str(problem))
+        custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+        env = pages.environment(custom_dir, config.use_directory_urls)
+        home = files.get_file_from_path("index.md") is None
         try:
-            self.pages = {page.src: page for page in pages.pages(catalogue, env)}
+            rendered = pages.pages(catalogue, env, home=home, site_name=config.site_name,
+                                   site_description=config.site_description or "", featured=self.config.featured)
         except pages.RenderError as exc:
             raise PluginError(str(exc)) from exc
+        self.catalogue, self.pages = catalogue, {page.src: page for page in rendered}
         for src, page in self.pages.items():
             files.append(File.generated(config, src, content=f"# {page.title}\n"))
         for path, text in pages.exports(catalogue).items():
             files.append(File.generated(config, path, content=text))
+        for path in STYLES + SCRIPTS:
+            files.append(File.generated(config, ASSET_DIR + path, abs_src_path=str(ASSETS / path)))
         return files
 
-    def on_nav(self, nav, /, *, config, files):
-        """Drop nav entries whose page this content does not produce (another content folder)."""
-        from mkdocs.structure.nav import Link
-
-        def keep(items):
-            kept = []
-            for item in items:
-                if isinstance(item, Link) and item.url.endswith(".md"):
-                    log.info("nav : « %s » retiré, la page %s n'existe pas pour ce contenu", item.title, item.url)
-                    continue
-                if getattr(item, "children", None):
-                    item.children = keep(item.children)
-                kept.append(item)
-            return kept
-
-        nav.items = keep(nav.items)
-        return nav
+    def on_nav(self, nav: Navigation, /, *, config, files) -> Navigation:
+        """The host's own entries, then the catalogue's sections, made from the content."""
+        if not self.config.enabled or self.catalogue is None:
+            return nav
+        items = _keep(nav.items, set(self.pages))
+        home = self.pages.get("index.md")
+        if home:
+            items.insert(0, files.get_file_from_path("index.md").page)
+        for title, entries in pages.navigation(self.catalogue):
+            items.append(_section(title, entries, files, config))
+        pages_in_nav = _pages(items)
+        for previous, page, following in zip([None, *pages_in_nav[:-1]], pages_in_nav, [*pages_in_nav[1:], None]):
+            page.previous_page, page.next_page = previous, following
+        _parents(items, None)
+        return Navigation(items, pages_in_nav)
 
     def on_page_markdown(self, markdown: str, /, *, page, config, files) -> str:
         generated = self.pages.get(page.file.src_uri)
@@ -103,5 +117,50 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return generated.html
 
     def on_serve(self, server, /, *, config, builder):
-        server.watch(str(self.content_dir(config)))
+        if self.config.enabled:
+            server.watch(self.config.content)
         return server
+
+
+def _keep(items: list, generated: set[str]) -> list:
+    """The host's nav without our pages (we place them) and without entries to pages that do not exist."""
+    kept = []
+    for item in items:
+        if isinstance(item, MkDocsPage) and item.file.src_uri in generated:
+            continue
+        if isinstance(item, Link) and item.url.endswith(".md"):
+            log.info("nav : « %s » retiré, la page %s n'existe pas pour ce contenu", item.title, item.url)
+            continue
+        if isinstance(item, Section):
+            item.children = _keep(item.children, generated)
+            if not item.children:
+                continue
+        kept.append(item)
+    return kept
+
+
+def _section(title: str, entries: list, files: Files, config) -> Section:
+    children = []
+    for entry in entries:
+        if isinstance(entry, tuple):  # a sub-section: (title, entries)
+            children.append(_section(*entry, files, config))
+        else:
+            children.append(files.get_file_from_path(entry).page)
+    return Section(_escape(title), children)  # the theme prints section titles unescaped, like page titles
+
+
+def _pages(items: list) -> list:
+    found = []
+    for item in items:
+        if isinstance(item, MkDocsPage):
+            found.append(item)
+        if item.children:
+            found.extend(_pages(item.children))
+    return found
+
+
+def _parents(items: list, parent) -> None:
+    for item in items:
+        item.parent = parent
+        if isinstance(item, Section):
+            _parents(item.children, item)

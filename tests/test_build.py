@@ -103,7 +103,7 @@ def test_theme_settings():
     assert config["theme"]["font"] is False and config["theme"]["language"] == "fr"
     assert config["plugins"][0]["search"]["lang"] == "fr"
     assert re.split(config["plugins"][0]["search"]["separator"], "d'habilitation d’accès") == ["d", "habilitation", "d", "accès"]
-    assert "nav" in config
+    assert "nav" not in config and "extra_javascript" not in config  # both come from the plugin
     css = (ROOT / "overrides/assets/stylesheets/site.css").read_text()
     assert "#000091" in css and "#e1000f" in css.lower()
 

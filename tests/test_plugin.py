@@ -1,5 +1,6 @@
 """The MkDocs glue on its own: `mkdocs build` with the plugin, its content option, errors and `serve` watching."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +58,37 @@ def test_serve_watches_the_content_folder():
     config = type("Config", (), {"config_file_path": str(ROOT / "mkdocs.yml")})()
     server = plugin.on_serve(Server(), config=config, builder=None)
     assert Path(server.watched[0]) == CONTENT
+
+
+def test_options_are_validated_by_mkdocs(tmp_path):
+    config = config_for(tmp_path, tmp_path / "missing")
+    run = mkdocs("build", "-f", str(config))
+    assert run.returncode == 1
+    assert "missing" in run.stderr and "isn't an existing directory" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_disabled_plugin_adds_nothing(tmp_path):
+    path = config_for(tmp_path, CONTENT)
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "api-catalogue" in plugin:
+            plugin["api-catalogue"]["enabled"] = False
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    run = mkdocs("build", "-f", str(path))
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "site" / "a-propos" / "index.html").is_file()
+    assert not (tmp_path / "site" / "les-api").exists() and not (tmp_path / "site" / "assets" / "api-catalogue").exists()
+
+
+def test_the_plugin_leaves_the_environment_alone(tmp_path, monkeypatch):
+    """Reproducible dates are the CLI's business, for its own build only."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    mkdocs_build(load_config(str(config_for(tmp_path, CONTENT))))
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+    from conftest import build
+
+    assert build(CONTENT, tmp_path / "cli-site") == 0
+    assert "SOURCE_DATE_EPOCH" not in os.environ
