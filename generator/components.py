@@ -67,7 +67,6 @@ class TreeRef:
     question: str
     path: Path
     line: int
-    fallback: str | None = None  # DataPass link shown when the tree does not exist
 
 
 @dataclass
@@ -88,12 +87,7 @@ class Embed:
 class Context:
     trees: dict = field(default_factory=dict)
     iframe_hosts: tuple = IFRAME_HOSTS
-    tree_refs: list = field(default_factory=list)
     allow_trees: bool = True
-
-    def take_tree_refs(self) -> list[TreeRef]:
-        refs, self.tree_refs = self.tree_refs, []
-        return refs
 
 
 @dataclass
@@ -107,8 +101,12 @@ class Markup:
         return bool(self.text.strip())
 
     @property
+    def tree_refs(self) -> list[TreeRef]:
+        return [block for block in self.blocks if isinstance(block, TreeRef)]
+
+    @property
     def has_tree(self) -> bool:
-        return any(isinstance(block, TreeRef) for block in self.blocks)
+        return bool(self.tree_refs)
 
 
 def _attrs(raw: str) -> tuple[dict[str, str | bool], bool]:
@@ -308,9 +306,7 @@ def _block(name, attrs, path, line, problems, context: Context):
     if not context.allow_trees:
         problems.warn(path, line, "<QuestionTree> n'est pas permis dans une réponse d'arbre", "malformed tag")
         return None
-    ref = TreeRef(tree, question, path, line)
-    context.tree_refs.append(ref)
-    return ref
+    return TreeRef(tree, question, path, line)
 
 
 def _embed(attrs, path, line, problems, context: Context):

@@ -180,7 +180,6 @@ class Api:
 
 @dataclass
 class Catalogue:
-    content_dir: Path
     apis: dict[str, Api]
     producers: dict[str, Producer]
     trees: dict[str, eligibility.Tree]
@@ -214,9 +213,19 @@ def _api(doc: Document, problems: Problems, context: components.Context) -> Api 
                       n["link"] if {"href", "label"} <= n.get("link", {}).keys() else None)  # a refused href drops the link
                for i, n in enumerate(meta.get("notices", [])) if {"date", "title", "text"} <= n.keys()]
     notices.sort(key=lambda n: n.date, reverse=True)  # the newest first
+    _dangling_trees([body, intro, *details.values(), *(e.description for e in access), *(n.text for n in notices)],
+                    context.trees, problems)
     if any(k not in meta for k, f in API.fields.items() if f.required):
         return None
     return Api(doc.slug, doc, meta, body, intro, details, access, scope_set, notices)
+
+
+def _dangling_trees(markups: list, trees: dict, problems: Problems) -> None:
+    for markup in markups:
+        for ref in (markup.tree_refs if markup else []):
+            if not eligibility.resolve(trees, ref):
+                problems.warn(ref.path, ref.line, f"QuestionTree : arbre « {ref.tree} » / question « {ref.question} » "
+                              "introuvable dans question-trees/ ; remplacé par le lien DataPass de l'API", "dangling question tree")
 
 
 def _producer(doc: Document, problems: Problems, context) -> Producer | None:
@@ -224,6 +233,7 @@ def _producer(doc: Document, problems: Problems, context) -> Producer | None:
     if "name" not in meta:
         return None
     body = components.parse(doc.body, doc.path, doc.body_line, problems, context) if doc.body.strip() else None
+    _dangling_trees([body], context.trees, problems)
     return Producer(doc.slug, doc.path, meta["name"], meta.get("acronym", ""), meta.get("type", ""), meta.get("short", ""),
                     meta.get("contact", ""), meta.get("logo", ""), meta.get("site", ""), body)
 
@@ -266,7 +276,7 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
     content_dir = Path(content_dir)
     if not (content_dir / "api").is_dir():
         problems.error(content_dir, 1, "dossier de contenu sans sous-dossier `api/`", "layout")
-        return Catalogue(content_dir, {}, {}, {}, [])
+        return Catalogue({}, {}, {}, [])
     trees = eligibility.load_trees(content_files(content_dir / "question-trees", (".yml", ".yaml"), problems), problems)
     context = components.Context(trees=trees, iframe_hosts=tuple(iframe_hosts))
 
@@ -285,16 +295,11 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
         producer = api.meta["producer"] if api else doc.meta.get("producer")
         if isinstance(producer, str) and producer not in producers and SLUG.fullmatch(producer):
             problems.error(doc.path, doc.line("producer"), f"producer: aucun fichier producteurs/{producer}.md", "dangling producer")
-        for ref in context.take_tree_refs():
-            if not eligibility.resolve(trees, ref):
-                problems.warn(ref.path, ref.line, f"QuestionTree : arbre « {ref.tree} » / question « {ref.question} » introuvable"
-                              f" dans question-trees/ ; remplacé par le lien DataPass de l'API", "dangling question tree")
-                ref.fallback = doc.meta.get("datapass_link") if isinstance(doc.meta.get("datapass_link"), str) else None
         if api is not None:
             apis[api.slug] = api
             _link(api, producers, problems)
     themes = _themes(apis, problems)
-    return Catalogue(content_dir, apis, producers, trees, themes)
+    return Catalogue(apis, producers, trees, themes)
 
 
 def _link(api: Api, producers: dict, problems: Problems) -> None:

@@ -109,7 +109,8 @@ class Renderer:
         if isinstance(block, TreeRef):
             question = resolve(self.catalogue.trees, block)
             if question is None:
-                return self.env.get_template("datapass_fallback.html").render(link=block.fallback and self.links.href(block.fallback))
+                fallback = self.api.datapass_link if self.api else None  # the API's own DataPass form
+                return self.env.get_template("datapass_fallback.html").render(link=fallback and self.links.href(fallback))
             tree = self.catalogue.trees[block.tree]
             return self.env.get_template("question_tree.html").render(
                 tree=tree, question=question, uid=self.next_id(), r=self)
@@ -181,6 +182,11 @@ def catalogue_page(env, catalogue: Catalogue) -> Page:
     apis = sorted(catalogue.apis.values(), key=lambda a: components.slugify(a.title))
     html = _render(env, "catalogue.html", apis=apis, themes=catalogue.themes, r=r)
     return Page("les-api/index.md", "Les API", html, [], "Toutes les API du catalogue", "catalogue", "les-api")
+
+
+def problems_banner(env, problems) -> str:
+    """The content's problems as a box for the top of every page (`mkdocs serve` only)."""
+    return _render(env, "problems.html", problems=problems.sorted(), errors=len(problems.errors))
 
 
 class RenderError(Exception):

@@ -18,7 +18,7 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
 from . import components, model, pages
-from .problems import Problems
+from .problems import ERROR, Problems
 
 log = logging.getLogger("mkdocs.plugins.api-catalogue")
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -44,6 +44,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def __init__(self):
         self.pages: dict[str, pages.Page] = {}
         self.catalogue: model.Catalogue | None = None
+        self.serving = False
+        self.banner = ""  # under `mkdocs serve`, the content's errors, shown on every page
+
+    def on_startup(self, *, command, dirty):
+        self.serving = command == "serve"
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -59,12 +64,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             return files
         problems = Problems()
         catalogue = model.load(Path(self.config.content), problems, self.config.iframe_hosts)
-        if problems.errors:
+        if problems.errors and not self.serving:
             raise PluginError("contenu invalide :\n" + "\n".join(str(p) for p in problems.sorted()))
         for problem in problems.sorted():
-            log.warning(str(problem))
+            (log.error if problem.severity == ERROR else log.warning)(str(problem))
         custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         env = pages.environment(custom_dir, config.use_directory_urls)
+        # Serving, a maintainer keeps editing: build what is valid and show the problems, rather than stop.
+        self.banner = pages.problems_banner(env, problems) if self.serving and problems.errors else ""
         home = files.get_file_from_path("index.md") is None
         try:
             rendered = pages.pages(catalogue, env, home=home, site_name=config.site_name,
@@ -111,10 +118,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_page_content(self, html: str, /, *, page, config, files) -> str:
         generated = self.pages.get(page.file.src_uri)
-        if generated is None:
-            return html
-        page.toc = get_toc(generated.toc_tokens())
-        return generated.html
+        if generated is not None:
+            page.toc = get_toc(generated.toc_tokens())
+            html = generated.html
+        return self.banner + html
 
     def on_serve(self, server, /, *, config, builder):
         if self.config.enabled:

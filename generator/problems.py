@@ -73,6 +73,3 @@ class Problems:
 
     def sorted(self) -> list[Problem]:
         return sorted(set(self.items))
-
-    def __len__(self) -> int:
-        return len(self.items)

@@ -5,6 +5,7 @@ Set UPDATE_GOLDEN=1 to rewrite tests/golden/components.yml after an intended cha
 
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -25,11 +26,9 @@ def render(markdown: str):
     trees = load_trees(sorted((CONTENT / "question-trees").glob("*.yml")), problems)
     context = components.Context(trees=trees)
     markup = components.parse(markdown, Path("golden.md"), 1, problems, context)
-    for ref in context.take_tree_refs():
-        if ref.tree not in trees:
-            ref.fallback = "https://datapass.api.gouv.fr/fallback"
-    catalogue = Catalogue(Path("."), {"api-statut-etudiant": None}, {}, trees, [])
-    renderer = pages.Renderer(pages.environment(), catalogue, 2)
+    catalogue = Catalogue({"api-statut-etudiant": None}, {}, trees, [])
+    api = SimpleNamespace(datapass_link="https://datapass.api.gouv.fr/fallback", is_france_connected=0)
+    renderer = pages.Renderer(pages.environment(), catalogue, 2, api)
     return renderer.markup(markup), [p.message for p in problems.items]
 
 

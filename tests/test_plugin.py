@@ -1,8 +1,11 @@
 """The MkDocs glue on its own: `mkdocs build` with the plugin, its content option, errors and `serve` watching."""
 
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import yaml
@@ -92,3 +95,48 @@ def test_the_plugin_leaves_the_environment_alone(tmp_path, monkeypatch):
 
     assert build(CONTENT, tmp_path / "cli-site") == 0
     assert "SOURCE_DATE_EPOCH" not in os.environ
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _fetch_until(url: str, wanted, deadline: float = 90) -> str:
+    """Poll the dev server until the page is in the wanted state (serve rebuilds on its own schedule)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    end, text = time.monotonic() + deadline, ""
+    while time.monotonic() < end:
+        try:
+            text = opener.open(url, timeout=5).read().decode("utf-8")
+        except OSError:
+            text = ""
+        if text and wanted(text):
+            return text
+        time.sleep(0.2)
+    raise AssertionError(f"{url} never reached the expected state; last page:\n{text[:2000]}")
+
+
+def test_serve_shows_the_problems_and_keeps_serving(tmp_path):
+    """Started with a broken file, serve builds the rest and shows the problem on every page; a new
+    error appears after the edit, and the box goes away once the content is fixed."""
+    content = seed_content(tmp_path / "content")
+    broken = content / "api" / "a.md"
+    broken.write_text("---\ntitle: A\ntagline: t\nproducer: mesri\nis_open: 5\n---\n")
+    port = _free_port()
+    server = subprocess.Popen([str(Path(sys.executable).parent / "mkdocs"), "serve", "-f", str(config_for(tmp_path, content)),
+                               "--dev-addr", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    page = f"http://127.0.0.1:{port}/les-api/api-statut-etudiant/"
+    try:
+        html = _fetch_until(page, lambda t: "Contenu à corriger" in t)
+        assert f"{broken}:5: is_open" in html and "API Statut Etudiant" in html
+        (content / "api" / "b.md").write_text("---\ntitle: B\ntagline: t\nproducer: nobody\nis_open: 1\n---\n")
+        html = _fetch_until(page, lambda t: "b.md:4: producer" in t)
+        broken.unlink()
+        (content / "api" / "b.md").unlink()
+        _fetch_until(page, lambda t: "Contenu à corriger" not in t and "API Statut Etudiant" in t)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import components, model
-from generator.problems import Problems
+from generator.problems import Problems, printable
 from generator.reading import parse
 
 PATH = Path("content/api/random.md")
@@ -29,7 +29,9 @@ bodies = st.lists(st.one_of(tags, st.text(max_size=20)), max_size=15).map("".joi
 
 def check_clean(problems: Problems):
     for problem in problems.items:
-        assert problem.line >= 1 and problem.message and "Traceback" not in problem.message
+        # One printable line per problem, whatever the input held (a newline could forge a fake problem).
+        assert problem.line >= 1 and problem.message and printable(problem.message) == problem.message
+        assert "\n" not in str(problem) and printable(problem.path) == problem.path
         assert str(problem).startswith(f"{problem.path}:{problem.line}: ")
 
 
