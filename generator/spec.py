@@ -308,7 +308,7 @@ class Map(Check):
     def schema(self):
         out = {"type": "object"}
         if self.fields:
-            out["properties"] = {k: f.check.schema() for k, f in self.fields.items()}
+            out["properties"] = {k: _nullable(f) for k, f in self.fields.items()}
             for key in self.ignored:
                 out["properties"].setdefault(key, {"description": "Accepté, non affiché."})
             required = [k for k, f in self.fields.items() if f.required]
@@ -319,6 +319,15 @@ class Map(Check):
         if self.values is not None:
             out["additionalProperties"] = self.values.schema()
         return _with_doc(out, self.doc)
+
+
+def _nullable(spec: Field) -> dict:
+    """`clean` reads an empty optional value (`key:` with nothing, a YAML null) as absent, silently;
+    the schema says the same. An empty list gets a warning from `clean`, so the schema refuses it."""
+    schema = spec.check.schema()
+    if spec.required or isinstance(spec.check, List):
+        return schema
+    return {"anyOf": [schema, {"type": "null"}], **({"description": schema["description"]} if "description" in schema else {})}
 
 
 def _with_doc(schema: dict, doc: str) -> dict:

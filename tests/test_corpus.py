@@ -158,3 +158,31 @@ def test_catalogue_filters_in_the_browser(corpus_site, page):
         assert axe(page) == []
     finally:
         srv.shutdown()
+
+
+@pytest.mark.parametrize("name", SNAPSHOTS)
+def test_schema_and_check_agree(name):
+    """Whatever the shipped schema rejects in a real file, `check` reports on the same field; and a file
+    the schema accepts gets no error from `check` (warnings with fallbacks may remain)."""
+    import jsonschema
+
+    from generator import schema
+
+    folder = corpus_dir(name)
+    problems = Problems()
+    model.load(folder, problems)
+    validator = jsonschema.Draft202012Validator(schema.api_schema())
+    disagreements, rejected = [], 0
+    for path in sorted(folder.glob("api/*.md")):
+        doc = read(path, Problems())
+        reported = [p for p in problems.items if p.path.endswith(f"/api/{path.name}")]
+        errors = list(validator.iter_errors(json.loads(json.dumps(doc.meta, default=str))))
+        rejected += bool(errors)
+        for error in errors:
+            field = str(error.absolute_path[0]) if error.absolute_path else ""
+            if not any(p.message.startswith(field) for p in reported):
+                disagreements.append(f"{path.name}: {list(error.absolute_path)} {error.message[:80]}")
+        if not errors and any(p.severity == "error" for p in reported):
+            disagreements.append(f"{path.name}: check refuses what the schema accepts")
+    assert disagreements == []
+    assert rejected  # real files do break the format: the comparison is not empty

@@ -89,7 +89,13 @@ scope = st.fixed_dictionaries({"id": ids, "label": st.text(max_size=5), "role": 
               "replaced_by": st.lists(ids, max_size=2), "warning": st.text(max_size=5), "conflict": st.text(max_size=5)})
 case = st.fixed_dictionaries({"id": ids, "title": st.text(min_size=1, max_size=5), "scopes": st.lists(ids, min_size=1, max_size=3)},
     optional={"filter": st.text(max_size=5), "replaces": ids})
-record = st.recursive(val, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["a", "b", "e", "toString"]), inner, max_size=3)), max_leaves=10)
+
+
+def _nested(inner):
+    return st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["a", "b", "e", "toString"]), inner, max_size=3))
+
+
+record = st.recursive(val, _nested, max_leaves=10)
 version = st.fixed_dictionaries({"id": ids, "label": st.text(max_size=3), "scopes": st.lists(scope, min_size=1, max_size=4)},
     optional={"status": st.sampled_from(["current", "retired", "x"]), "use_cases": st.lists(case, max_size=3), "entries": st.sampled_from(["e", "a"]),
               "example": record, "envelope": st.sampled_from(["data", ""]), "body": st.booleans(),
