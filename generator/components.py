@@ -55,10 +55,15 @@ BLOCK_COMPONENTS = {"NextSteps", "QuestionTree"}
 INLINE_COMPONENTS = {"Button", "External"}
 
 
-def slugify(text: str) -> str:
+def fold(text: str) -> str:
+    """The one comparison key for names typed by people: no accents, no case, single spaces."""
     text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "section"
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.casefold().split())
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "section"
 
 
 @dataclass

@@ -8,7 +8,6 @@ trees, themes) and returns a `Catalogue` together with every problem found.
 from __future__ import annotations
 
 import datetime as _dt
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -264,11 +263,11 @@ def content_files(folder: Path, extensions: tuple[str, ...], problems: Problems)
         elif not SLUG.fullmatch(stem):
             problems.error(path, 1, f"nom de fichier « {name} » : il devient l'adresse de la page ; lettres, chiffres,"
                            " « - » et « _ » seulement, sans point ni espace", "file name")
-        elif (other := used.get(stem.casefold())) is not None:
+        elif (other := used.get(components.fold(stem))) is not None:
             problems.error(path, 1, f"même adresse que {other.name} (la casse et l'extension ne comptent pas) : renommez l'un des deux",
                            "file name")
         else:
-            used[stem.casefold()] = path
+            used[components.fold(stem)] = path
     return sorted(used.values())
 
 
@@ -317,29 +316,23 @@ def _link(api: Api, producers: dict, problems: Problems) -> None:
             partner.partner_of.append(api)
 
 
-def theme_key(theme: str) -> str:
-    text = unicodedata.normalize("NFKD", theme)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.casefold().split())
-
-
 def _themes(apis: dict[str, Api], problems: Problems) -> list[str]:
     """Themes spelt several ways are folded into their most common spelling, with a warning."""
     spellings: dict[str, Counter] = defaultdict(Counter)
     for api in apis.values():
         for theme in api.meta.get("themes", []):
-            spellings[theme_key(theme)][theme] += 1
+            spellings[components.fold(theme)][theme] += 1
     canonical = {key: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for key, c in spellings.items()}
     for api in apis.values():
         fixed = []
         for index, theme in enumerate(api.meta.get("themes", [])):
-            best = canonical[theme_key(theme)]
+            best = canonical[components.fold(theme)]
             if theme != best:
                 problems.warn(api.source, api.doc.line("themes", index), f"themes[{index}]: « {theme} » est écrit « {best} » ailleurs ; lu comme « {best} »", "theme spelling")
             if best not in fixed:
                 fixed.append(best)
         api.meta["themes"] = fixed
-    return sorted(canonical.values(), key=theme_key)
+    return sorted(canonical.values(), key=components.fold)
 
 
 

@@ -111,7 +111,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # stay as they are (the theme quotes attributes with "), so the search index holds "d'habilitation".
         page.meta["title"] = _escape(generated.title)
         page.meta["hide"] = generated.hide
-        page.meta["title_is_site_name"] = model.theme_key(generated.title) == model.theme_key(config.site_name)
+        page.meta["title_is_site_name"] = components.fold(generated.title) == components.fold(config.site_name)
         if generated.description:
             page.meta["description"] = _escape(generated.description)
         return ""

@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from conftest import CONTENT, ROOT, build, seed_content, seed_path
 
-from generator import model, schema
+from generator import components, schema
 from generator.reading import read
 from generator.problems import Problems
 
@@ -239,7 +239,7 @@ def test_theme_text_is_french_and_titles_name_the_page_once(site):
         text = page.body.text()
         assert not [w for w in ENGLISH if w in text], (path, [w for w in ENGLISH if w in text])
         title = page.css_first("title").text()
-        parts = [model.theme_key(p) for p in title.split(" - ")]
+        parts = [components.fold(p) for p in title.split(" - ")]
         assert len(parts) == len(set(parts)), (path, title)
     assert html(site, "404.html").css_first("article h1").text() == "Page introuvable"
 
