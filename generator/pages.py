@@ -153,19 +153,26 @@ def access_page(env, catalogue: Catalogue, api: Api) -> Page:
                 "demande-acces")
 
 
+def scopes_sections(scope_set) -> dict[str, str]:
+    """The scopes page's h2s, id → title, in page order: the template prints them, the TOC lists them."""
+    several = len(scope_set.versions) > 1
+    sections = {"choisir": "Choisir ses scopes", "comment": "Comment les scopes s'appliquent"}
+    for version in scope_set.ordered:
+        status = "en service" if version.current else "historique, retirée"
+        sections[f"version-{version.id}"] = f"Version {version.label} ({status})" if several else "Les scopes"
+    if scope_set.migration():
+        old = "".join(v.label for v in scope_set.retired)
+        sections["migration"] = f"Passer de {old} à {scope_set.current.label}"
+    return sections
+
+
 def scopes_page(env, catalogue: Catalogue, api: Api) -> Page:
     r = Renderer(env, catalogue, 3, api)
     scope_set = api.scopes
-    data = dumps(scope_set.to_json())
-    html = _render(env, "scopes.html", api=api, scopes=scope_set, data=data, r=r, notices=_notices(r, api))
-    several = len(scope_set.versions) > 1
-    toc = [{"level": 2, "id": "choisir", "name": "Choisir ses scopes", "children": []},
-           {"level": 2, "id": "comment", "name": "Comment les scopes s'appliquent", "children": []}]
-    for version in scope_set.ordered:
-        name = f"Version {version.label}" if several else "Les scopes"
-        toc.append({"level": 2, "id": f"version-{version.id}", "name": name, "children": []})
-    if scope_set.migration():
-        toc.append({"level": 2, "id": "migration", "name": "Passer à la version en service", "children": []})
+    sections = scopes_sections(scope_set)
+    html = _render(env, "scopes.html", api=api, scopes=scope_set, data=dumps(scope_set.to_json()), r=r,
+                   notices=_notices(r, api), sections=sections)
+    toc = [{"level": 2, "id": anchor, "name": name, "children": []} for anchor, name in sections.items()]
     return Page(api.url + "scopes/index.md", f"Scopes FranceConnect – {api.title}", html, toc, api.tagline, "scopes",
                 "scopes")
 

@@ -258,3 +258,10 @@ def test_search_index_holds_clean_text(site):
                 if left and right and left.split()[-1] + right.split()[0] in indexed:
                     glued.append((path.parent.name, left.split()[-1], right.split()[0]))
     assert glued == []
+
+
+def test_scopes_toc_lists_the_page_headings(site):
+    page = html(site, "les-api/api-statut-etudiant/scopes/index.html")
+    headings = [(h.attributes["id"], h.text(deep=False).strip()) for h in page.css("article h2")]
+    toc = [(a.attributes["href"].lstrip("#"), text(a)) for a in page.css(".md-sidebar--secondary nav.md-nav--secondary a.md-nav__link")]
+    assert toc == headings and len(toc) == 5
