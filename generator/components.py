@@ -63,7 +63,7 @@ def fold(text: str) -> str:
 
 
 def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "section"
+    return re.sub(r"[^a-z0-9]+", "-", fold(_INLINE.sub("", text))).strip("-") or "section"
 
 
 @dataclass
@@ -72,6 +72,21 @@ class TreeRef:
     question: str
     path: Path
     line: int
+
+
+@dataclass
+class Inline:
+    """<Button> or <External>: rendered from a template around its Markdown text, once the text is sanitised."""
+    name: str
+    href: str | None  # None: the tag was refused (reported), only its text is kept
+    alt: bool = False
+
+
+# Where an inline component opens and closes in the text: private-use characters, removed from the input
+# first, so that content cannot forge them.
+_OPEN, _CLOSE, _END = "\ue000", "\ue002", "\ue001"
+_INLINE = re.compile(f"([{_OPEN}{_CLOSE}])(\\d+){_END}")
+_MARKERS = re.compile(f"[{_OPEN}{_END}{_CLOSE}]")
 
 
 @dataclass
@@ -101,6 +116,7 @@ class Markup:
 
     text: str
     blocks: list = field(default_factory=list)
+    inlines: list = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.text.strip())
@@ -212,11 +228,13 @@ def parse(text: str, path: Path, first_line: int, problems: Problems, context: C
     """Check every tag of a Markdown text and turn it into safe-to-render Markup."""
     if not text:
         return Markup("")
+    text = _MARKERS.sub("", text)  # same lines: only non-newline characters go
     masked, fences = mask_code(text)
     out: list[str] = []
     blocks: list = []
+    inlines: list[Inline] = []
     pos = 0
-    open_inline: list[str] = []
+    open_inline: list[int] = []
 
     line_of = Lines(text, first_line)
     too_much = check_limits(text, masked, fences, line_of)
@@ -241,7 +259,7 @@ def parse(text: str, path: Path, first_line: int, problems: Problems, context: C
         if malformed:
             problems.warn(path, line, f"<{name}> : attribut mal formé dans « {original[:80]} »", "malformed tag")
         if name in INLINE_COMPONENTS:
-            out.append(_inline(name, closing, attrs, path, line, problems, open_inline, quiet=malformed))
+            out.append(_inline(name, closing, attrs, path, line, problems, inlines, open_inline, quiet=malformed))
         elif name in BLOCK_COMPONENTS:
             if closing:
                 continue
@@ -267,33 +285,27 @@ def parse(text: str, path: Path, first_line: int, problems: Problems, context: C
                 kept = "avec son contenu" if name.lower() in ("script", "style") else "(seul son texte est gardé)"
                 problems.warn(path, line, f"balise <{name}> non autorisée : retirée {kept}", "unknown tag")
     out.append(text[pos:])
-    return Markup("".join(out), blocks)
+    for index in open_inline:  # never closed: close at the end of the text
+        out.append(f"{_CLOSE}{index}{_END}")
+    return Markup("".join(out), blocks, inlines)
 
 
-def _inline(name, closing, attrs, path, line, problems, open_inline, quiet=False) -> str:
+def _inline(name, closing, attrs, path, line, problems, inlines, open_inline, quiet=False) -> str:
     if closing:
         if not open_inline:
             problems.warn(path, line, f"</{name}> sans balise ouvrante", "malformed tag")
             return ""
-        return open_inline.pop()
+        return f"{_CLOSE}{open_inline.pop()}{_END}"
     href = attrs.get("href")
-    if not isinstance(href, str) or not href.strip():
+    link = urls.check(href) if isinstance(href, str) and href.strip() else None
+    if link is None:
         if not quiet:
             problems.warn(path, line, f"<{name}> sans attribut href : affiché comme du texte", "malformed tag")
-        open_inline.append("")
-        return ""
-    link = urls.check(href)
-    if not link:
+    elif not link:
         problems.warn(path, line, f"<{name}> : adresse « {href[:40]} » retirée : {link.reason}", "unsafe url")
-        open_inline.append("")
-        return ""
-    href_attr = html.escape(link.href, quote=True)
-    if name == "Button":
-        css = "md-button" if attrs.get("alt") else "md-button md-button--primary"
-        open_inline.append("</a>")
-        return f'<a class="{css}" href="{href_attr}">'
-    open_inline.append(' <span class="visually-hidden">(nouvelle fenêtre)</span></a>')
-    return f'<a class="external-link" href="{href_attr}" target="_blank" rel="noopener noreferrer">'
+    inlines.append(Inline(name, link.href if link else None, bool(attrs.get("alt"))))
+    open_inline.append(len(inlines) - 1)
+    return f"{_OPEN}{len(inlines) - 1}{_END}"
 
 
 def _block(name, attrs, path, line, problems, context: Context):
@@ -407,14 +419,22 @@ def sanitize(fragment: str, links: Links) -> str:
     )
 
 
-def render(markup: Markup | None, links: Links, render_block) -> tuple[str, list]:
-    """Markdown → HTML → nh3 → block components; returns the HTML and the TOC tokens."""
+def render(markup: Markup | None, links: Links, render_block, render_inline=None) -> tuple[str, list]:
+    """Markdown → HTML → nh3 → components (each rendered by the callbacks, from templates);
+    returns the HTML and the TOC tokens."""
     if not markup:
         return "", []
     md = _markdown()
     md.reset()
     raw = md.convert(markup.text)
-    toc = getattr(md, "toc_tokens", [])
+    toc = _unmarked(getattr(md, "toc_tokens", []))
+    if markup.inlines:
+        # Before sanitising: nh3 checks the template's HTML like any other, wherever Markdown put the marker.
+        def put_inline(match):
+            component = markup.inlines[int(match.group(2))]
+            return render_inline(component, match.group(1) == _CLOSE) if render_inline else ""
+
+        raw = _INLINE.sub(put_inline, raw)
     clean = sanitize(raw, links)
     if markup.blocks:
         def put_back(match):
@@ -423,3 +443,13 @@ def render(markup: Markup | None, links: Links, render_block) -> tuple[str, list
 
         clean = _PLACEHOLDER.sub(put_back, clean)
     return clean, toc
+
+
+def _unmarked(tokens: list) -> list:
+    """TOC names without inline markers (a heading may hold a <Button>)."""
+    for token in tokens:
+        for key in ("name", "html"):
+            if key in token:
+                token[key] = _MARKERS.sub("", _INLINE.sub("", token[key]))
+        _unmarked(token.get("children", []))
+    return tokens

@@ -99,7 +99,11 @@ class Renderer:
         return self.markup_with_toc(markup)[0]
 
     def markup_with_toc(self, markup):
-        return components.render(markup, self.links, self.block)
+        return components.render(markup, self.links, self.block, self.inline)
+
+    def inline(self, component: components.Inline, closing: bool) -> str:
+        """The component's HTML, before sanitising: its href is mapped onto the site by the sanitiser's filter."""
+        return self.env.get_template("inline.html").render(component=component, href=component.href, closing=closing)
 
     def block(self, block) -> str:
         if isinstance(block, NextSteps):

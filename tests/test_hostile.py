@@ -2,6 +2,7 @@
 
 import contextlib
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from conftest import build, seed_content, serve, steady_context
 
-from generator import model
+from generator import components, model
 from generator.problems import Problems
 
 SENTINEL = "window.__pwned=1"
@@ -255,3 +256,17 @@ def record_foreign(route, base: str, hosts: list) -> None:
     else:
         hosts.append(url.split("/")[2])
         route.abort()
+
+
+def test_inline_markers_cannot_be_forged_or_leak():
+    """Inline components are placed through private-use markers: content that writes them gets nothing,
+    and a component inside a link's address or a heading leaves no marker behind."""
+    from generator import pages
+    from generator.model import Catalogue
+
+    text = ("# T <Button href='https://a.fr'>Go</Button>\n\n\ue0000\ue001forged\ue0020\ue001 "
+            "[x](https://b.fr/<External href='https://c.fr'>y</External>)")
+    markup = components.parse(text, Path("x.md"), 1, Problems(), components.Context())
+    html, toc = pages.Renderer(pages.environment(), Catalogue({}, {}, {}, []), 2).markup_with_toc(markup)
+    assert not re.search("[\ue000-\ue002]", html + str(toc))
+    assert html.count('class="md-button') == 1 and toc[0]["id"] == "t-go"
