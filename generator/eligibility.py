@@ -7,13 +7,12 @@ or both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import components
 from .problems import Problems
 from .reading import load_yaml
-from .spec import Field, List, Map, Str
+from .spec import Field, List, Map, Str, record
 
 CHOICE = Map(
     doc="Un choix : un ou plusieurs libellés qui mènent à une réponse, à une autre question, ou aux deux.",
@@ -42,26 +41,9 @@ TREE = Map(
 )
 
 
-@dataclass
-class Choice:
-    labels: list[str]
-    answer: components.Markup | None
-    next: str | None
-
-
-@dataclass
-class Question:
-    id: str
-    text: str
-    hint: str
-    choices: list[Choice]
-
-
-@dataclass
-class Tree:
-    id: str
-    path: Path
-    questions: dict[str, Question] = field(default_factory=dict)
+Choice = record(CHOICE, "Choice")  # its `answer` holds the parsed Markup
+Question = record(QUESTION, "Question", id=(str, ""))
+Tree = record(TREE, "Tree", id=(str, ""), path=(Path, None))
 
 
 def load_trees(paths: list[Path], problems: Problems) -> dict[str, Tree]:
@@ -72,7 +54,7 @@ def load_trees(paths: list[Path], problems: Problems) -> dict[str, Tree]:
         if doc is None:
             continue
         data = TREE.clean(doc.meta, (), doc, problems)
-        tree = Tree(doc.slug, path)
+        tree = Tree(questions={}, id=doc.slug, path=path)
         for qid, raw in data.get("questions", {}).items():
             if "question" not in raw or "choices" not in raw:
                 continue
@@ -87,8 +69,8 @@ def load_trees(paths: list[Path], problems: Problems) -> dict[str, Tree]:
                 if not answer and not choice.get("next"):
                     problems.error(path, doc.line("questions", qid, "choices", index),
                                    f"questions.{qid}.choices[{index}]: il faut `answer`, `next` ou les deux", "tree")
-                choices.append(Choice(choice["labels"], answer, choice.get("next")))
-            tree.questions[qid] = Question(qid, raw["question"], raw.get("hint", ""), choices)
+                choices.append(Choice(choice["labels"], answer=answer, next=choice.get("next")))
+            tree.questions[qid] = Question(raw["question"], choices, hint=raw.get("hint", ""), id=qid)
         for qid, question in tree.questions.items():
             for index, choice in enumerate(question.choices):
                 if choice.next and choice.next not in tree.questions:

@@ -15,7 +15,7 @@ from pathlib import Path
 from . import components, eligibility, scopes
 from .problems import Problems
 from .reading import Document, read
-from .spec import SLUG, Field, Int, List, Map, Num, Str
+from .spec import SLUG, Field, Int, List, Map, Num, Str, record
 
 DETAIL_FIELDS = ("rate_limiting_description", "monitoring_description", "stats_detail_description")
 OPENNESS = {1: "open", 0: "semi_open", -1: "closed"}
@@ -97,40 +97,17 @@ PRODUCER = Map(
 )
 
 
-@dataclass
-class Notice:
-    date: str
-    title: str
-    text: components.Markup
-    link: dict | None = None
+Notice = record(NOTICE, "Notice")  # `text` holds the parsed Markup; `link` is left out when refused
 
 
-@dataclass
-class AccessEntry:
-    who: list[str]
-    is_eligible: int
-    description: components.Markup
-
+class AccessEntry(record(ACCESS_ENTRY, "AccessEntry")):  # `description` holds the parsed Markup
     @property
     def anchor(self) -> str:
         return components.slugify(self.who[0])
 
 
-@dataclass
-class Producer:
-    slug: str
-    source: Path
-    name: str
-    acronym: str = ""
-    type: str = ""
-    short: str = ""
-    contact: str = ""
-    logo: str = ""
-    site: str = ""
-    body: components.Markup | None = None
-    apis: list = field(default_factory=list)
-    partner_of: list = field(default_factory=list)
-
+class Producer(record(PRODUCER, "Producer", slug=(str, ""), source=(Path, None), body=(components.Markup, None),
+                      apis=(list, list), partner_of=(list, list))):
     @property
     def url(self) -> str:
         return f"producteurs/{self.slug}/"
@@ -233,8 +210,7 @@ def _producer(doc: Document, problems: Problems, context) -> Producer | None:
         return None
     body = components.parse(doc.body, doc.path, doc.body_line, problems, context) if doc.body.strip() else None
     _dangling_trees([body], context.trees, problems)
-    return Producer(doc.slug, doc.path, meta["name"], meta.get("acronym", ""), meta.get("type", ""), meta.get("short", ""),
-                    meta.get("contact", ""), meta.get("logo", ""), meta.get("site", ""), body)
+    return Producer(**meta, slug=doc.slug, source=doc.path, body=body)
 
 
 

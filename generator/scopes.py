@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from urllib.parse import quote
 
 from .problems import Problems
 from .reading import Document
-from .spec import Bool, Field, Int, Json, List, Map, Str
+from .spec import Bool, Field, Int, Json, List, Map, Str, record
 
 # FranceConnect's identity claims ("identité pivot"); API Particulier's FranceConnect mode needs all of them.
 IDENTITY_PIVOT = ["openid", "given_name", "family_name", "birthdate", "gender", "birthplace", "birthcountry"]
@@ -110,63 +110,19 @@ MESSAGES = {
 }
 
 
-@dataclass
-class Scope:
-    id: str
-    label: str
-    role: str = ""  # "" when only the body lists it (no roles known)
-    summary: str = ""
-    fields: list = field(default_factory=list)
-    applies_to: str = "record"
-    keeps: dict = field(default_factory=dict)
-    rename: dict = field(default_factory=dict)
-    requires: list = field(default_factory=list)
-    withheld: bool = False
-    warning: str = ""
-    aliases: list = field(default_factory=list)
-    spelled_by: str = ""
-    conflict: str = ""
-    replaced_by: list = field(default_factory=list)
-    migration: str = ""
-
+class Scope(record(SCOPE, "Scope")):
     def output_fields(self) -> list[str]:
         return [self.rename.get(name, name) for name in self.fields]
 
 
-@dataclass
-class UseCase:
-    id: str
-    title: str
-    description: str
-    scopes: list[str]
-    filter: str = ""
-    replaces: str = ""
+UseCase = record(USE_CASE, "UseCase", "A use case: what an administration wants to know, and the scopes that answer it.")
 
 
-@dataclass
-class Version:
+class Version(record(VERSION, "Version", base_scopes=(list, lambda: list(IDENTITY_PIVOT)),
+                    authorize_endpoint=(str, AUTHORIZE_ENDPOINT),
+                    declared=(bool, True),  # False: scraped from the body, so no roles and no preview
+                    identity_known=(bool, True))):  # False: the API's identity scopes are unknown (body fallback)
     """One generation of an API's scopes, with the rules that say what a choice returns."""
-
-    id: str
-    label: str
-    scopes: list[Scope]
-    base_scopes: list[str] = field(default_factory=lambda: list(IDENTITY_PIVOT))
-    authorize_endpoint: str = AUTHORIZE_ENDPOINT
-    status: str = "current"
-    since: str = ""
-    until: str = ""
-    source: str = ""
-    summary: str = ""
-    endpoint: str = ""
-    envelope: str = ""
-    empty_answer: dict | None = None
-    messages: dict = field(default_factory=dict)
-    body: bool = False
-    use_cases: list[UseCase] = field(default_factory=list)
-    entries: str = "entries"
-    example: dict = field(default_factory=dict)
-    declared: bool = True  # False: scraped from the body, so no roles and no preview
-    identity_known: bool = True  # False: the API's identity scopes are unknown (body fallback)
 
     def message(self, key: str, **values) -> str:
         return self.messages.get(key, MESSAGES[key]).format(**values)
@@ -476,7 +432,7 @@ def from_body(body: str) -> ScopeSet | None:
     found = body_list(body)
     if not found:
         return None
-    version = Version("v1", "", [Scope(id=sid, label=label) for label, sid, _ in found], base_scopes=["openid"],
+    version = Version("v1", "", [Scope(id=sid, label=label, role="") for label, sid, _ in found], base_scopes=["openid"],
                       declared=False, identity_known=False)
     return ScopeSet([version], declared=False)
 

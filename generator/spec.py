@@ -1,11 +1,13 @@
 """A small declarative description of the content format.
 
-One spec drives validation (with file, line and field path for every problem) and the
-published JSON Schema, so the two cannot drift apart.
+Each content shape is declared once, as a `Map`. The declaration drives validation (with file, line and
+field path for every problem, warnings with fallbacks), the published JSON Schema, and the dataclass the
+rest of the code reads (`record`), so none of them can drift apart.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import math
 import re
@@ -319,6 +321,34 @@ class Map(Check):
         if self.values is not None:
             out["additionalProperties"] = self.values.schema()
         return _with_doc(out, self.doc)
+
+
+def record(spec: Map, name: str, doc: str = "", **extra) -> type:
+    """The dataclass of a declared shape: the map's fields, in order, with its defaults, so that the
+    declaration is written once. `extra` adds fields the content does not hold, as (type, default).
+    Subclass the result to add methods."""
+    types = {Str: str, Int: int, Bool: bool, List: list, Map: dict}
+    required, optional = [], []
+    for key, spec_field in spec.fields.items():
+        kind = types.get(type(spec_field.check), Any)
+        if spec_field.required:
+            required.append((key, kind))
+        else:
+            optional.append((key, kind, _default(spec_field.default, kind)))
+    optional += [(key, kind, _default(default, kind)) for key, (kind, default) in extra.items()]
+    made = dataclasses.make_dataclass(name, required + optional)
+    made.__doc__ = doc or spec.doc
+    return made
+
+
+def _default(value, kind):
+    if callable(value):
+        return dataclasses.field(default_factory=value)
+    if value is None and kind in (str, list):  # absent text or list: empty, so code needs no None checks
+        return dataclasses.field(default_factory=kind)
+    if isinstance(value, (list, dict)):
+        return dataclasses.field(default_factory=lambda: type(value)(value))
+    return dataclasses.field(default=value)
 
 
 def _nullable(spec: Field) -> dict:
