@@ -24,6 +24,7 @@ from .problems import Problems
 
 IFRAME_HOSTS = ("data.enseignementsup-recherche.gouv.fr",)
 ORIGIN = "https://api.gouv.fr"  # where the content's site-absolute links come from
+API_GOUV_HOSTS = {"api.gouv.fr", "www.api.gouv.fr"}
 SAFE_SCHEMES = {"https", "http", "mailto"}  # nh3's own check; urls.check is the one that decides
 
 ALLOWED_TAGS = {
@@ -379,12 +380,18 @@ class Links:
         return f"{self.base}{path}{hash_}{fragment}"
 
     def href(self, url: str) -> str | None:
+        """A content URL for this site: api.gouv.fr pages that the content holds become links to our pages,
+        whether written `/les-api/x` or `https://api.gouv.fr/les-api/x`; other site paths go to api.gouv.fr."""
         link = urls.check(url)
         if not link:
             return None
-        if not (link.relative and link.href.startswith("/")):
+        site_absolute = link.relative and link.href.startswith("/")
+        if not site_absolute and link.host not in API_GOUV_HOSTS:
             return link.href
-        path, raw_fragment = urls.site_path(link)
+        ours = self._our_page(*urls.site_path(link))
+        return ours or (ORIGIN + link.href if site_absolute else link.href)  # keeps the original fragment
+
+    def _our_page(self, path: str, raw_fragment: str) -> str | None:
         segments = [s for s in path.split("/") if s]
         # Our heading ids are slugs: bring api.gouv.fr-style fragments (with accents, ’) to the same form.
         fragment = f"#{slugify(unquote(raw_fragment))}" if raw_fragment else ""
@@ -394,7 +401,7 @@ class Links:
             return self.page(f"{'/'.join(segments)}/{fragment}")
         if len(segments) == 2 and segments[0] == "producteurs" and segments[1] in self.producers:
             return self.page(f"producteurs/{segments[1]}/{fragment}")
-        return ORIGIN + link.href  # keeps the original fragment
+        return None
 
     def filter(self, tag: str, attr: str, value: str) -> str | None:
         if attr == "href":

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import components, eligibility, scopes
+from . import audiences, components, eligibility, scopes
 from .problems import Problems
 from .reading import Document, read
 from .spec import SLUG, Field, Int, List, Map, Num, Str, record
@@ -126,6 +126,7 @@ class Api:
     notices: list = field(default_factory=list)
     producer: Producer | None = None
     partners: list = field(default_factory=list)  # Producer or plain names
+    conditions: dict = field(default_factory=dict)  # role → (yes | under_condition | no, access entry anchor)
 
     def __getattr__(self, name):
         # Template convenience: api.title, api.tagline… read from the cleaned front matter.
@@ -160,6 +161,7 @@ class Catalogue:
     producers: dict[str, Producer]
     trees: dict[str, eligibility.Tree]
     themes: list[str]
+    audiences: audiences.Audiences = field(default_factory=audiences.Audiences)
 
 
 def _markup(text, doc, path, problems, context) -> components.Markup:
@@ -274,7 +276,11 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
             apis[api.slug] = api
             _link(api, producers, problems)
     themes = _themes(apis, problems)
-    return Catalogue(apis, producers, trees, themes)
+    roles = audiences.load(content_dir, problems)
+    for api in apis.values():
+        audiences.unmapped(api, roles, problems)
+        api.conditions = audiences.conditions(api.access, roles)
+    return Catalogue(apis, producers, trees, themes, roles)
 
 
 def _link(api: Api, producers: dict, problems: Problems) -> None:

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import jinja2
 
-from . import components, schema
+from . import audiences, components, datagouv, schema
 from .components import Embed, Links, NextSteps, TreeRef
 from .eligibility import resolve
 from .model import Api, Catalogue, Producer
+from .problems import Problems
 from .scopes import dumps
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -67,7 +68,8 @@ def environment(custom_dir: Path | None = None, directory_urls: bool = True) -> 
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,
     )
-    env.globals.update(VERDICTS=VERDICTS, ACCESS=ACCESS, directory_urls=directory_urls)
+    env.globals.update(VERDICTS=VERDICTS, ACCESS=ACCESS, CONDITION_LABELS=audiences.CONDITION_LABELS,
+                       directory_urls=directory_urls)
     env.filters["slug"] = components.slugify
     env.filters["file_kind"] = _file_kind
     env.filters["uptime_level"] = lambda v: "good" if v >= 98 else ("medium" if v >= 90 else "bad")
@@ -191,7 +193,8 @@ def producer_page(env, catalogue: Catalogue, producer: Producer) -> Page:
 def catalogue_page(env, catalogue: Catalogue) -> Page:
     r = Renderer(env, catalogue, 1)
     apis = sorted(catalogue.apis.values(), key=lambda a: components.slugify(a.title))
-    html = _render(env, "catalogue.html", apis=apis, themes=catalogue.themes, r=r)
+    roles = catalogue.audiences.roles if any(api.conditions for api in apis) else {}
+    html = _render(env, "catalogue.html", apis=apis, themes=catalogue.themes, roles=roles, r=r)
     return Page("les-api/index.md", "Les API", html, [], "Toutes les API du catalogue", "catalogue", "les-api")
 
 
@@ -214,6 +217,19 @@ def _guard(source: Path, render, *args) -> Page:
         raise RenderError(source, exc) from exc
 
 
+def eligibility_page(env, catalogue: Catalogue) -> Page:
+    """Every role, every API that describes its publics, with the condition for that role."""
+    r = Renderer(env, catalogue, 1)
+    rank = {"yes": 0, "under_condition": 1, "no": 2}
+    apis = sorted(catalogue.apis.values(), key=lambda a: components.slugify(a.title))
+    rows = {role: sorted(((api, *api.conditions[role]) for api in apis if role in api.conditions),
+                         key=lambda row: rank[row[1]]) for role in catalogue.audiences.roles}
+    html = _render(env, "eligibility.html", roles=catalogue.audiences.roles, rows=rows, r=r)
+    toc = [{"level": 2, "id": role, "name": spec["label"], "children": []} for role, spec in catalogue.audiences.roles.items()]
+    return Page("eligibilite/index.md", "Qui êtes-vous ?", html, toc,
+                "Les API du catalogue que chaque profil peut demander", "eligibility", "eligibilite")
+
+
 def home_page(env, catalogue: Catalogue, site_name: str, site_description: str, featured: str | None) -> Page:
     """The home page, when the host's docs have none: it links only to pages this content produces."""
     r = Renderer(env, catalogue, 0)
@@ -228,6 +244,8 @@ def pages(catalogue: Catalogue, env: jinja2.Environment | None = None, *, home: 
           site_description: str = "", featured: str | None = None) -> list[Page]:
     env = env or environment()
     out = [catalogue_page(env, catalogue)]
+    if any(api.conditions for api in catalogue.apis.values()):
+        out.append(eligibility_page(env, catalogue))
     if home:
         out.append(home_page(env, catalogue, site_name, site_description, featured))
     for api in catalogue.apis.values():
@@ -241,8 +259,8 @@ def pages(catalogue: Catalogue, env: jinja2.Environment | None = None, *, home: 
     return out
 
 
-def navigation(catalogue: Catalogue) -> list[tuple[str, list]]:
-    """The catalogue's sections: (title, entries), an entry being a page's source path or a sub-section."""
+def navigation(catalogue: Catalogue) -> list:
+    """The catalogue's nav entries: a page's source path, or a section as (title, entries)."""
     apis = []
     for api in sorted(catalogue.apis.values(), key=lambda a: components.slugify(a.title)):
         entries = [api.url + "index.md"]
@@ -252,6 +270,8 @@ def navigation(catalogue: Catalogue) -> list[tuple[str, list]]:
             entries.append(api.url + "scopes/index.md")
         apis.append((api.title, entries))
     sections = [("Les API", ["les-api/index.md", *apis])]
+    if any(api.conditions for api in catalogue.apis.values()):
+        sections.insert(0, "eligibilite/index.md")
     producers = sorted(catalogue.producers.values(), key=lambda p: components.slugify(p.name))
     if producers:
         sections.append(("Producteurs", [producer.url + "index.md" for producer in producers]))
@@ -284,10 +304,16 @@ def api_summary(api: Api) -> dict:
     }
 
 
-def exports(catalogue: Catalogue) -> dict[str, str]:
-    """Static JSON files, keyed by their path in the site."""
+def exports(catalogue: Catalogue, site_url: str = "", problems: Problems | None = None) -> dict[str, str]:
+    """Static JSON files, keyed by their path in the site. `site_url` makes the data.gouv.fr exports' links
+    absolute; what cannot be made absolute is left out, with a warning in `problems`."""
     apis = sorted(catalogue.apis.values(), key=lambda a: a.slug)
     out = {"api/v1/apis.json": _json([api_summary(a) for a in apis])}
+    bodies = datagouv.dataservices(catalogue, site_url, problems if problems is not None else Problems())
+    out["api/v1/dataservices.json"] = _json(bodies)
+    for body in bodies:
+        out[f"api/v1/dataservices/{body['extras']['apigouv']['slug']}.json"] = _json(body)
+    out["catalog.jsonld"] = datagouv.dcat(bodies, site_url) + "\n"
     for api in apis:
         out[f"api/v1/apis/{api.slug}.json"] = _json(api_summary(api))
         if api.scopes:

@@ -24,7 +24,8 @@ log = logging.getLogger("mkdocs.plugins.api-catalogue")
 ASSETS = Path(__file__).resolve().parent / "assets"
 ASSET_DIR = "assets/api-catalogue/"  # where the plugin's CSS and JS land in the site
 STYLES = ["stylesheets/catalogue.css"]
-SCRIPTS = ["javascripts/embed.js", "javascripts/funnel.js", "javascripts/scopes.js", "javascripts/catalogue.js"]
+SCRIPTS = ["javascripts/embed.js", "javascripts/funnel.js", "javascripts/scopes.js", "javascripts/catalogue.js",
+           "javascripts/eligibility.js"]
 
 
 def _escape(text: str) -> str:
@@ -81,8 +82,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.catalogue, self.pages = catalogue, {page.src: page for page in rendered}
         for src, page in self.pages.items():
             files.append(File.generated(config, src, content=f"# {page.title}\n"))
-        for path, text in pages.exports(catalogue).items():
+        exported = Problems()
+        for path, text in pages.exports(catalogue, config.site_url or "", exported).items():
             files.append(File.generated(config, path, content=text))
+        for problem in exported.sorted():
+            log.warning(str(problem))
+        if not config.site_url:
+            log.info("site_url absent : dataservices.json et catalog.jsonld ne donnent pas l'adresse des pages du site")
         for path in STYLES + SCRIPTS:
             files.append(File.generated(config, ASSET_DIR + path, abs_src_path=str(ASSETS / path)))
         return files
@@ -95,8 +101,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         home = self.pages.get("index.md")
         if home:
             items.insert(0, files.get_file_from_path("index.md").page)
-        for title, entries in pages.navigation(self.catalogue):
-            items.append(_section(title, entries, files, config))
+        items += _entries(pages.navigation(self.catalogue), files)
         pages_in_nav = _pages(items)
         for previous, page, following in zip([None, *pages_in_nav[:-1]], pages_in_nav, [*pages_in_nav[1:], None]):
             page.previous_page, page.next_page = previous, following
@@ -146,14 +151,14 @@ def _keep(items: list, generated: set[str]) -> list:
     return kept
 
 
-def _section(title: str, entries: list, files: Files, config) -> Section:
-    children = []
+def _entries(entries: list, files: Files) -> list:
+    items = []
     for entry in entries:
-        if isinstance(entry, tuple):  # a sub-section: (title, entries)
-            children.append(_section(*entry, files, config))
+        if isinstance(entry, tuple):  # a section: (title, entries); the theme prints its title unescaped
+            items.append(Section(_escape(entry[0]), _entries(entry[1], files)))
         else:
-            children.append(files.get_file_from_path(entry).page)
-    return Section(_escape(title), children)  # the theme prints section titles unescaped, like page titles
+            items.append(files.get_file_from_path(entry).page)
+    return items
 
 
 def _pages(items: list) -> list:

@@ -219,10 +219,13 @@ class List(Check):
     max_items: int = 10_000
     # A scalar where a list was expected is taken as a one-item list, with a warning.
     lenient: bool = False
+    one_or_many: bool = False  # a single item may be written without a list, silently
 
     def clean(self, value, path, doc, problems):
         if not isinstance(value, list):
-            if self.lenient and isinstance(value, str):
+            if self.one_or_many and isinstance(value, str):
+                value = [value]
+            elif self.lenient and isinstance(value, str):
                 self._warn(path, doc, problems, f"une liste est attendue ; « {_short(value)} » est lu comme une liste d'un élément", "scalar for list")
                 value = [value]
             else:
@@ -249,6 +252,8 @@ class List(Check):
             out["minItems"] = self.min_items
         if self.max_items < List.max_items:
             out["maxItems"] = self.max_items
+        if self.one_or_many:
+            out = {"anyOf": [self.item.schema(), out]}
         return _with_doc(out, self.doc)
 
 

@@ -1,5 +1,6 @@
-// Catalogue filters: free text (accent-insensitive, every term must match), theme,
-// access mode and FranceConnect. The filters live in the URL so a list can be shared
+// Catalogue filters: free text (accent-insensitive, every term must match, over titles, taglines,
+// producers and keywords), theme, access mode, profile and FranceConnect. With a profile, each card says
+// the API's answer for it; an open API is shown to everyone. The filters live in the URL so a list can be shared
 // (`texte`, not `q`: the theme's search reads `q`).
 (function () {
   "use strict";
@@ -19,24 +20,42 @@
     form.elements.theme.value = params.get("theme") || "";
     form.elements.acces.value = params.get("acces") || "";
     form.elements.fc.checked = params.get("fc") === "1";
+    var role = form.elements.public;
+    if (role) role.value = params.get("public") || "";
+    var labels = {yes: "Oui", under_condition: "Sous condition", no: "Non"};
+    function condition(item, wanted) {
+      var found = (item.dataset.conditions || "").split(" ").filter(function (pair) {
+        return pair.split(":")[0] === wanted;
+      })[0];
+      return found ? found.split(":")[1] : "";
+    }
 
     function apply() {
       var terms = fold(form.elements.texte.value).split(/\s+/).filter(Boolean);
       var theme = form.elements.theme.value;
       var access = form.elements.acces.value;
       var fc = form.elements.fc.checked;
+      var profile = role ? role.value : "";
       var shown = 0;
       items.forEach(function (item, index) {
+        var answer = profile ? condition(item, profile) : "";
+        var allowed = !profile || answer === "yes" || answer === "under_condition" || (!answer && item.dataset.access === "open");
         var ok = terms.every(function (t) { return haystacks[index].indexOf(t) !== -1; }) &&
           (!theme || (" " + item.dataset.themes).indexOf(" " + theme + " ") !== -1) &&
           (!access || item.dataset.access === access) &&
-          (!fc || item.dataset.fc === "1");
+          (!fc || item.dataset.fc === "1") && allowed;
+        var badge = item.querySelector("[data-condition]");
+        if (badge) {
+          badge.hidden = !answer;
+          badge.className = "badge api-item__condition badge--condition-" + answer;
+          badge.textContent = answer ? "Profil choisi : " + labels[answer] : "";
+        }
         item.hidden = !ok;
         if (ok) shown += 1;
       });
       count.textContent = shown + " API affichée" + (shown > 1 ? "s" : "") + " sur " + items.length;
       var url = new URL(location.href);
-      [["texte", form.elements.texte.value.trim()], ["theme", theme], ["acces", access], ["fc", fc ? "1" : ""]].forEach(function (p) {
+      [["texte", form.elements.texte.value.trim()], ["theme", theme], ["acces", access], ["fc", fc ? "1" : ""], ["public", profile]].forEach(function (p) {
         if (p[1]) url.searchParams.set(p[0], p[1]); else url.searchParams.delete(p[0]);
       });
       history.replaceState(history.state, "", url.pathname + url.search + url.hash);

@@ -1,0 +1,106 @@
+"""Who may use what: the access pages' `who` labels mapped to roles, and each API's condition per role.
+
+The mapping is data (`audiences.yml`): the package ships a default that covers the api.gouv.fr corpora,
+and a content folder may add to it or override it with its own `audiences.yml`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .components import fold
+from .problems import Problems
+from .reading import Document, load_yaml
+from .spec import Bool, Field, List, Map, Str
+
+DEFAULT = Path(__file__).resolve().parent / "audiences.yml"
+CONDITIONS = {1: "yes", 0: "under_condition", -1: "no"}  # api.gouv.fr's is_eligible → data.gouv.fr's condition
+CONDITION_LABELS = {"yes": "Oui", "under_condition": "Sous condition", "no": "Non"}
+
+AUDIENCES = Map(
+    doc="Rôles et correspondance des libellés « Qui êtes-vous ? » (`audiences.yml`).",
+    unknown="error",
+    fields={
+        "roles": Field(Map(values=Map(unknown="error", fields={
+            "label": Field(Str(doc="Nom affiché, ex. « Collectivité et Administration »."), required=True),
+            "datagouv": Field(Bool(doc="true : un rôle de data.gouv.fr (access_audiences)."), default=False),
+        }), doc="Rôles, par identifiant, dans l'ordre d'affichage."), default=dict),
+        "labels": Field(Map(values=List(Str(kind="id"), one_or_many=True, min_items=1),
+                            doc="Libellé « who » → rôle(s)."), default=dict),
+    },
+)
+
+
+def key(label: str) -> str:
+    """Labels match ignoring case, accents, spacing and the apostrophe's shape."""
+    return fold(label).replace("’", "'")
+
+
+@dataclass
+class Audiences:
+    roles: dict[str, dict] = field(default_factory=dict)  # role → {label, datagouv}, in display order
+    labels: dict[str, list[str]] = field(default_factory=dict)  # key(label) → roles
+    sources: dict[str, tuple[Document, str]] = field(default_factory=dict)  # key(label) → where it was mapped
+
+    def roles_of(self, label: str) -> list[str]:
+        return self.labels.get(key(label), [])
+
+    @property
+    def datagouv_roles(self) -> list[str]:
+        return [role for role, spec in self.roles.items() if spec["datagouv"]]
+
+
+def load(content_dir: Path, problems: Problems) -> Audiences:
+    audiences = Audiences()
+    for path in (DEFAULT, Path(content_dir) / "audiences.yml"):
+        if not path.is_file():
+            continue
+        doc = problems.guard(path, load_yaml, path, problems)
+        if doc is None:
+            continue
+        data = AUDIENCES.clean(doc.meta, (), doc, problems)
+        audiences.roles.update(data.get("roles", {}))
+        for label, roles in data.get("labels", {}).items():
+            audiences.labels[key(label)] = roles
+            audiences.sources[key(label)] = (doc, label)
+    for label_key, roles in audiences.labels.items():
+        doc, label = audiences.sources[label_key]
+        for role in roles:
+            if role not in audiences.roles:
+                problems.error(doc.path, doc.line("labels", label), f"labels.{label}: rôle « {role} » non déclaré dans `roles`", "audience")
+    audiences.labels = {k: [r for r in roles if r in audiences.roles] for k, roles in audiences.labels.items()}
+    return audiences
+
+
+def conditions(access: list, audiences: Audiences) -> dict[str, tuple[str, str]]:
+    """Role → (condition, anchor of the access entry to open) for one API, in the roles' order.
+
+    Rule, when several labels of the API fall on one role: if they all give the same answer, it is the
+    role's; if they differ, the role is `under_condition` and the link opens the first favourable entry."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for entry in access:
+        for label in entry.who:
+            for role in audiences.roles_of(label):
+                found.setdefault(role, []).append((CONDITIONS[entry.is_eligible], entry.anchor))
+    out = {}
+    for role in audiences.roles:
+        answers = found.get(role)
+        if not answers:
+            continue
+        kinds = {condition for condition, _ in answers}
+        condition = kinds.pop() if len(kinds) == 1 else "under_condition"
+        rank = {"yes": 0, "under_condition": 1, "no": 2}
+        anchor = min(answers, key=lambda a: rank[a[0]])[1]
+        out[role] = (condition, anchor)
+    return out
+
+
+def unmapped(api, audiences: Audiences, problems: Problems) -> None:
+    """A label nobody mapped: a warning with its line; the page shows it as it is."""
+    for index, entry in enumerate(api.access):
+        for j, label in enumerate(entry.who):
+            if not audiences.roles_of(label):
+                problems.warn(api.source, api.doc.line("access_page", index, "who", j),
+                              f"access_page[{index}].who[{j}]: « {label} » ne correspond à aucun rôle ; "
+                              "ajoutez-le à audiences.yml", "unmapped audience")

@@ -1,0 +1,152 @@
+"""The catalogue as data.gouv.fr reads it: `POST /api/1/dataservices/` bodies and a DCAT catalogue.
+
+Nothing here needs MkDocs. Mapping choices follow data.gouv.fr's model (udata 17.6): writable fields only,
+absolute URLs only, availability within 0–100, tags of 3 to 96 characters, audiences only for restricted
+APIs. Whatever has no field of its own goes under `extras.apigouv`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from . import components, urls
+from .audiences import Audiences
+from .model import Api, Catalogue
+from .problems import Problems
+
+ACCESS_TYPE = {"open": "open", "semi_open": "open_with_account", "closed": "restricted"}
+MACHINE_DOC = re.compile(r"(\.json|\.ya?ml|[?&]format=openapi-json)$|getcapabilities|getresourcedescription", re.I)
+
+
+def absolute(url: str | None, links: components.Links) -> str | None:
+    """An http(s) URL that data.gouv.fr accepts: site paths resolved through `links`, hosts with a domain."""
+    if not url:
+        return None
+    href = links.href(url)
+    link = urls.check(href) if href else None
+    if not link or link.relative or link.href.startswith("mailto:"):
+        return None
+    host = link.host
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return None  # udata refuses IP addresses
+    except ValueError:
+        pass
+    return link.href if "." in host else None
+
+
+def _tags(api: Api) -> list[str]:
+    """Keywords and themes as data.gouv.fr stores tags (slugified), 3 to 96 characters, once each."""
+    out = []
+    for word in [*api.meta.get("keywords", []), *api.meta.get("themes", [])]:
+        tag = components.slugify(word)
+        if 3 <= len(tag) <= 96 and tag not in out:
+            out.append(tag)
+    return out
+
+
+def dataservice(api: Api, audiences: Audiences, links: components.Links, site_url: str, problems: Problems) -> dict:
+    """One API as the body of `POST /api/1/dataservices/`; `links` resolves site paths to absolute URLs."""
+    body: dict = {"title": api.title, "description": _description(api), "format": "REST", "private": False}
+
+    def url_field(field: str, key: str | None, value: str | None = None) -> None:
+        raw = value if value is not None else api.meta.get(key)
+        resolved = absolute(raw, links)
+        if resolved:
+            body[field] = resolved
+        elif raw:
+            problems.warn(api.source, api.doc.line(key) if key else 1,
+                          f"{key} : « {raw[:60]} » n'est pas une adresse absolue utilisable par data.gouv.fr ; "
+                          "omise de dataservices.json", "export url")
+
+    url_field("base_api_url", "external_site")
+    doc = api.meta.get("doc_tech_link")
+    if doc:
+        url_field("machine_documentation_url" if MACHINE_DOC.search(doc) else "technical_documentation_url", "doc_tech_link")
+    if api.meta.get("doc_tech_external"):
+        url_field("technical_documentation_url" if "technical_documentation_url" not in body else "business_documentation_url",
+                  "doc_tech_external")
+    if api.meta.get("rate_limiting_resume"):
+        body["rate_limiting"] = api.meta["rate_limiting_resume"]
+    url_field("rate_limiting_url", "rate_limiting_link")
+    if api.meta.get("uptime") is not None:
+        body["availability"] = round(min(100.0, max(0.0, float(api.meta["uptime"]))), 3)  # udata does not clamp
+    url_field("availability_url", "monitoring_link")
+    body["access_type"] = ACCESS_TYPE[api.openness]
+    if body["access_type"] == "restricted":  # data.gouv.fr empties the list otherwise
+        body["access_audiences"] = [{"role": role, "condition": api.conditions[role][0]}
+                                    for role in audiences.datagouv_roles if role in api.conditions]
+    if api.meta.get("datapass_link"):
+        url_field("authorization_request_url", "datapass_link")
+    elif api.access and site_url:
+        body["authorization_request_url"] = f"{site_url}{api.url}demande-acces/"
+    tags = _tags(api)
+    if tags:
+        body["tags"] = tags
+    body["extras"] = {"apigouv": _extras(api, site_url)}
+    return body
+
+
+def _description(api: Api) -> str:
+    parts = [api.tagline, api.meta.get("content_intro") or ""]
+    return "\n\n".join(part.strip() for part in parts if part and part.strip())
+
+
+def _extras(api: Api, site_url: str) -> dict:
+    producer = api.producer
+    extras = {
+        "slug": api.slug,
+        "producer": producer.name if producer else api.meta["producer"],
+        "producer_slug": api.meta["producer"],
+        "contact": api.meta.get("contact_link") or None,
+        "is_france_connected": api.meta.get("is_france_connected", 0),
+        "audiences": {role: condition for role, (condition, _) in api.conditions.items()},
+        "who": [{"labels": entry.who, "is_eligible": entry.is_eligible} for entry in api.access],
+        "datagouv_uuid": api.meta.get("datagouv_uuid", []),
+    }
+    if site_url:
+        extras["page"] = f"{site_url}{api.url}"
+    return {key: value for key, value in extras.items() if value not in (None, [], {})}
+
+
+def dataservices(catalogue: Catalogue, site_url: str, problems: Problems) -> list[dict]:
+    site_url = site_url.rstrip("/") + "/" if site_url else ""
+    links = components.Links(site_url, frozenset(catalogue.apis), frozenset(catalogue.producers))
+    return [dataservice(api, catalogue.audiences, links, site_url, problems)
+            for api in sorted(catalogue.apis.values(), key=lambda a: a.slug)]
+
+
+def dcat(bodies: list[dict], site_url: str) -> str:
+    """A DCAT catalogue (JSON-LD) of `dcat:DataService`, with the properties udata's DCAT harvester reads."""
+    from rdflib import Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
+
+    graph = Graph(bind_namespaces="none")
+    graph.bind("dcat", DCAT)
+    graph.bind("dct", DCTERMS)
+    graph.bind("foaf", FOAF)
+    site = Namespace(site_url.rstrip("/") + "/" if site_url else "urn:api-catalogue:")
+    catalog = URIRef(site["catalog"])
+    graph.add((catalog, RDF.type, DCAT.Catalog))
+    for body in bodies:
+        extras = body["extras"]["apigouv"]
+        node = URIRef(extras.get("page") or site[f"les-api/{extras['slug']}"])
+        graph.add((catalog, DCAT.service, node))
+        graph.add((node, RDF.type, DCAT.DataService))
+        graph.add((node, DCTERMS.identifier, Literal(extras["slug"])))
+        graph.add((node, DCTERMS.title, Literal(body["title"], lang="fr")))
+        graph.add((node, DCTERMS.description, Literal(body["description"], lang="fr")))
+        if "page" in extras:
+            graph.add((node, DCAT.landingPage, URIRef(extras["page"])))
+        if "base_api_url" in body:
+            graph.add((node, DCAT.endpointURL, URIRef(body["base_api_url"])))
+        if "machine_documentation_url" in body:
+            graph.add((node, DCAT.endpointDescription, URIRef(body["machine_documentation_url"])))
+        for tag in body.get("tags", []):
+            graph.add((node, DCAT.keyword, Literal(tag)))
+        publisher = URIRef(site[f"producteurs/{extras['producer_slug']}/"])  # stable: builds stay byte-identical
+        graph.add((node, DCTERMS.publisher, publisher))
+        graph.add((publisher, RDF.type, FOAF.Organization))
+        graph.add((publisher, FOAF.name, Literal(extras["producer"])))
+    return graph.serialize(format="json-ld", auto_compact=True)
