@@ -61,6 +61,24 @@ def _with_content(entry, content: Path):
 
 
 @contextlib.contextmanager
+def _already_reported(problems: Problems):
+    """The plugin logs the content's problems too: those printed above are not printed twice."""
+    seen = {str(problem) for problem in problems.items}
+
+    class Filter(logging.Filter):
+        def filter(self, record):
+            return record.getMessage() not in seen
+
+    plugin_log = logging.getLogger("mkdocs.plugins.api-catalogue")
+    dedupe = Filter()
+    plugin_log.addFilter(dedupe)
+    try:
+        yield
+    finally:
+        plugin_log.removeFilter(dedupe)
+
+
+@contextlib.contextmanager
 def _build_date(catalogue: model.Catalogue):
     """MkDocs dates the sitemap (and its gzip header) from SOURCE_DATE_EPOCH: take it from the content, so two
     builds of the same content are byte-identical. Only for this build, unless the caller set it."""
@@ -87,7 +105,7 @@ def build(content: Path, site_dir: Path, strict: bool, config_file: Path) -> int
     except (MkDocsException, OSError) as exc:
         print(f"{config_file}:1: configuration invalide : {exc}", file=sys.stderr)
         return 1
-    catalogue, problems = check(content, config.plugins[PLUGIN].config.iframe_hosts)
+    catalogue, problems = check(Path(config.plugins[PLUGIN].config.content), config.plugins[PLUGIN].config.iframe_hosts)
     _report(problems)
     if problems.errors or (strict and problems.warnings):
         print("échec : le site précédent est laissé tel quel", file=sys.stderr)
@@ -104,7 +122,7 @@ def build(content: Path, site_dir: Path, strict: bool, config_file: Path) -> int
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-staging-{os.getpid()}-", dir=site_dir.parent))
     try:
         config["site_dir"] = str(staging)
-        with _build_date(catalogue):
+        with _build_date(catalogue), _already_reported(problems):
             mkdocs_build(config)
     except (MkDocsException, OSError) as exc:
         shutil.rmtree(staging, ignore_errors=True)

@@ -6,7 +6,7 @@ from conftest import axe, steady_context
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["", "les-api/", "les-api/api-statut-etudiant/", "producteurs/mesri/", "producteurs/renater/",
+PAGES = ["", "les-api/", "eligibilite/?public=company_and_association", "les-api/api-statut-etudiant/", "producteurs/mesri/", "producteurs/renater/",
          "les-api/api-statut-etudiant/demande-acces/#une-entreprise", "les-api/api-statut-etudiant/scopes/?scopes=mesri_admission_inscrit", "les-api/api-statut-etudiant/scopes/?version=v2&scopes=mesri_admission",
          "404.html"]
 
@@ -52,10 +52,11 @@ def test_embed_loads_only_on_demand(page, server):
     assert frame.get_attribute("src").startswith("https://data.enseignementsup-recherche.gouv.fr/")
 
 
-NEEDS_SCRIPT = "[data-catalogue-filters], [data-scope-chooser], [data-copy], [data-embed-load], [data-record-reset]"
+NEEDS_SCRIPT = ("[data-catalogue-filters], [data-scope-chooser], [data-copy], [data-embed-load], [data-record-reset], "
+                "[data-eligibility-roles]")
 
 
-@pytest.mark.parametrize("path", ["les-api/", "les-api/api-statut-etudiant/", "les-api/api-statut-etudiant/scopes/",
+@pytest.mark.parametrize("path", ["les-api/", "eligibilite/", "les-api/api-statut-etudiant/", "les-api/api-statut-etudiant/scopes/",
                                   "les-api/api-statut-etudiant/demande-acces/"])
 def test_without_javascript_no_control_is_inert(browser, server, path):
     """Whatever needs a script is out of sight without one; what the static page shows works."""

@@ -11,7 +11,7 @@ from conftest import viewport
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["", "les-api/", "les-api/api-statut-etudiant/", "producteurs/mesri/",
+PAGES = ["", "les-api/", "eligibilite/", "les-api/api-statut-etudiant/", "producteurs/mesri/",
          "les-api/api-statut-etudiant/demande-acces/#une-administration",
          "les-api/api-statut-etudiant/scopes/", "404.html"]
 INTERACTIVE = "a[href], button, summary, label, [role=button], input[type=checkbox], input[type=radio]"

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 API = "les-api/api-statut-etudiant/"
-PAGES = ["", "les-api/", API, API + "demande-acces/", API + "scopes/", "producteurs/mesri/", "404.html"]
+PAGES = ["", "les-api/", "eligibilite/", API, API + "demande-acces/", API + "scopes/", "producteurs/mesri/", "404.html"]
 
 
 @pytest.fixture(scope="module")
@@ -222,6 +222,7 @@ def test_no_axe_violation_on_a_phone(contexts, server, path):
 @pytest.mark.parametrize("path", PAGES)
 def test_without_javascript_nothing_inert_is_shown_on_a_phone(contexts, server, path):
     page = open_page(contexts, server, path, PHONE, javascript=False)
-    inert = "[data-catalogue-filters], [data-scope-chooser], [data-copy], [data-embed-load], [data-record-reset], .md-search"
+    inert = ("[data-catalogue-filters], [data-scope-chooser], [data-copy], [data-embed-load], [data-record-reset], "
+             "[data-eligibility-roles], .md-search")
     assert [el.evaluate("e => e.outerHTML.slice(0, 80)") for el in page.locator(inert).all() if el.is_visible()] == []
     page.close()
