@@ -79,6 +79,11 @@ API = Map(
         "access_page": Field(List(ACCESS_ENTRY, doc="Les publics de la page de demande d'accès.")),
         "franceconnect": Field(scopes.SPEC),
         "notices": Field(List(NOTICE, max_items=20, doc="Avis datés : ce qui a changé depuis le texte de la fiche."), default=list),
+        "related": Field(List(Map(unknown="error", fields={
+            "slug": Field(Str(kind="slug", doc="Slug de l'autre API (nom de son fichier)."), required=True),
+            "title": Field(Str(doc="Nom affiché quand l'API n'est pas dans le contenu."), required=True)}),
+            max_items=20, doc="API liées, que le texte mentionne : un lien vers leur fiche dans ce site quand elle y est."),
+            default=list),
     },
 )
 

@@ -186,3 +186,22 @@ def test_api_gouv_fr_links_to_apis_in_the_content_stay_inside(tmp_path):
     assert links.href("/les-api/api-particulier") == "../../les-api/api-particulier/"
     assert links.href("https://api.gouv.fr/les-api/autre-api") == "https://api.gouv.fr/les-api/autre-api"
     assert links.href("https://example.org/les-api/api-particulier") == "https://example.org/les-api/api-particulier"
+
+
+def test_the_boursier_mention_links_inside_a_build_that_holds_that_api(tmp_path):
+    """The seed's body names the student-grant API without a link; our content's `related` gives it one,
+    to our own page when the build contains that API."""
+    import shutil
+
+    from conftest import CONTENT
+
+    folder = corpus("api.gouv.fr-2026-01")
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    shutil.copy(folder / "api" / "api-statut-etudiant-boursier.md", content / "api")
+    shutil.copy(folder / "producteurs" / "cnous.md", content / "producteurs")
+    assert build(content, tmp_path / "site") == 0
+    page = LexborHTMLParser((tmp_path / "site/les-api/api-statut-etudiant/index.html").read_text(encoding="utf-8"))
+    links = [a.attributes["href"] for a in page.css("[aria-labelledby=liees-titre] a")]
+    assert links == ["../../les-api/api-statut-etudiant-boursier/"]
+    assert (tmp_path / "site/les-api/api-statut-etudiant-boursier/index.html").is_file()
