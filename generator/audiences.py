@@ -54,7 +54,7 @@ class Audiences:
 def load(content_dir: Path, problems: Problems) -> Audiences:
     audiences = Audiences()
     for path in (DEFAULT, Path(content_dir) / "audiences.yml"):
-        if not path.is_file():
+        if path != DEFAULT and not path.is_file():  # the default ships with the package: reading it must work
             continue
         doc = problems.guard(path, load_yaml, path, problems)
         if doc is None:

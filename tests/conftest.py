@@ -109,6 +109,14 @@ def page(browser):
 AXE = None
 
 
+def settle(pg) -> None:
+    """Wait until no finite animation or transition is running: a state with a deadline (Playwright's),
+    never a promise that an infinite or stalled animation could leave pending for ever."""
+    pg.wait_for_function("""() => document.getAnimations().every(a => a.playState !== 'running'
+                                || a.effect === null || a.effect.getComputedTiming().endTime === Infinity)""",
+                         polling=50)
+
+
 def axe(pg) -> list:
     """Run axe-core (WCAG 2.1 A/AA) in the page; return the violations.
 
@@ -116,7 +124,7 @@ def axe(pg) -> list:
     in its hover colours (test_contrast checks those separately, once transitions have ended)."""
     global AXE
     pg.mouse.move(0, 0)
-    pg.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))")
+    settle(pg)
     if AXE is None:
         import axe_playwright_python
 

@@ -7,7 +7,7 @@ them, and each measure waits until every running transition has finished.
 
 import pytest
 
-from conftest import viewport
+from conftest import settle, viewport
 
 pytestmark = pytest.mark.browser
 
@@ -44,14 +44,13 @@ MEASURE = """el => {
   return {ratio: (hi + 0.05) / (lo + 0.05), needed: large ? 3 : 4.5, color: style.color,
           text: (el.innerText || el.value || '').trim().slice(0, 40)};
 }"""
-SETTLE = "() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))"
 
 
 def _measure(page, cdp, node_ids, state):
     """Force one state on every element at once (as a hovered child hovers its ancestors), then measure all."""
     for node_id in node_ids:
         cdp.send("CSS.forcePseudoState", {"nodeId": node_id, "forcedPseudoClasses": state})
-    page.evaluate(SETTLE)
+    settle(page)
     results = page.eval_on_selector_all("[data-contrast]", f"els => els.map({MEASURE})")
     for node_id in node_ids:
         cdp.send("CSS.forcePseudoState", {"nodeId": node_id, "forcedPseudoClasses": []})
