@@ -191,7 +191,7 @@ def main() -> None:
                                       "les-api/api-statut-etudiant/scopes/"]):
         total = sum(sizes.values())
         print(row(path, *(f"{sizes[k] / 1000:.1f}" for k in ("HTML", "CSS", "JS", "other")), f"{total / 1000:.1f}"))
-    widget = (ROOT / "overrides/assets/javascripts/scopes.js").stat().st_size
+    widget = (ROOT / "generator/assets/javascripts/scopes.js").stat().st_size
     print(f"\nscope chooser widget: scopes.js = {widget / 1000:.1f} kB (unminified)")
     slow_inputs(work)
 
