@@ -74,6 +74,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # Serving, a maintainer keeps editing: build what is valid and show the problems, rather than stop.
         self.banner = pages.problems_banner(env, problems) if self.serving and problems.errors else ""
         home = files.get_file_from_path("index.md") is None
+        if home and self.config.featured and self.config.featured not in catalogue.apis:
+            log.warning("api-catalogue : featured « %s » n'est pas dans le contenu ; l'accueil n'en met aucune en avant",
+                        self.config.featured)
         try:
             rendered = pages.pages(catalogue, env, home=home, site_name=config.site_name,
                                    site_description=config.site_description or "", featured=self.config.featured)

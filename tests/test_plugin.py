@@ -140,3 +140,16 @@ def test_serve_shows_the_problems_and_keeps_serving(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_an_unknown_featured_api_is_reported_and_the_home_links_only_to_real_pages(tmp_path):
+    path = config_for(tmp_path, CONTENT)
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "api-catalogue" in plugin:
+            plugin["api-catalogue"]["featured"] = "api-absente"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    run = mkdocs("build", "-f", str(path))
+    assert run.returncode == 0 and "featured « api-absente »" in run.stderr
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'href="les-api/"' in home and "demande-acces" not in home.split("md-content")[1]
