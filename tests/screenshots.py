@@ -17,6 +17,7 @@ from conftest import CHROMIUM, CONTENT, ROOT, build, serve  # noqa: E402
 PAGES = {
     "accueil": "",
     "catalogue": "les-api/",
+    "eligibilite": "eligibilite/",
     "api": "les-api/api-statut-etudiant/",
     "demande-acces": "les-api/api-statut-etudiant/demande-acces/",
     "scopes": "les-api/api-statut-etudiant/scopes/",
