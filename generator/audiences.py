@@ -17,6 +17,7 @@ from .spec import Bool, Field, List, Map, Str
 DEFAULT = Path(__file__).resolve().parent / "audiences.yml"
 CONDITIONS = {1: "yes", 0: "under_condition", -1: "no"}  # api.gouv.fr's is_eligible → data.gouv.fr's condition
 CONDITION_LABELS = {"yes": "Oui", "under_condition": "Sous condition", "no": "Non"}
+RANK = {"yes": 0, "under_condition": 1, "no": 2}  # most favourable first
 
 AUDIENCES = Map(
     doc="Rôles et correspondance des libellés « Qui êtes-vous ? » (`audiences.yml`).",
@@ -90,8 +91,7 @@ def conditions(access: list, audiences: Audiences) -> dict[str, tuple[str, str]]
             continue
         kinds = {condition for condition, _ in answers}
         condition = kinds.pop() if len(kinds) == 1 else "under_condition"
-        rank = {"yes": 0, "under_condition": 1, "no": 2}
-        anchor = min(answers, key=lambda a: rank[a[0]])[1]
+        anchor = min(answers, key=lambda a: RANK[a[0]])[1]
         out[role] = (condition, anchor)
     return out
 

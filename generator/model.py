@@ -168,6 +168,11 @@ class Catalogue:
     themes: list[str]
     audiences: audiences.Audiences = field(default_factory=audiences.Audiences)
 
+    @property
+    def describes_audiences(self) -> bool:
+        """Some API has an access page whose publics map to roles: the eligibility page and filter exist."""
+        return any(api.conditions for api in self.apis.values())
+
 
 def _markup(text, doc, path, problems, context) -> components.Markup:
     return components.parse(text or "", doc.path, doc.text_line(*path), problems, context)

@@ -193,7 +193,7 @@ def producer_page(env, catalogue: Catalogue, producer: Producer) -> Page:
 def catalogue_page(env, catalogue: Catalogue) -> Page:
     r = Renderer(env, catalogue, 1)
     apis = sorted(catalogue.apis.values(), key=lambda a: components.slugify(a.title))
-    roles = catalogue.audiences.roles if any(api.conditions for api in apis) else {}
+    roles = catalogue.audiences.roles if catalogue.describes_audiences else {}
     html = _render(env, "catalogue.html", apis=apis, themes=catalogue.themes, roles=roles, r=r)
     return Page("les-api/index.md", "Les API", html, [], "Toutes les API du catalogue", "catalogue", "les-api")
 
@@ -220,10 +220,9 @@ def _guard(source: Path, render, *args) -> Page:
 def eligibility_page(env, catalogue: Catalogue) -> Page:
     """Every role, every API that describes its publics, with the condition for that role."""
     r = Renderer(env, catalogue, 1)
-    rank = {"yes": 0, "under_condition": 1, "no": 2}
     apis = sorted(catalogue.apis.values(), key=lambda a: components.slugify(a.title))
     rows = {role: sorted(((api, *api.conditions[role]) for api in apis if role in api.conditions),
-                         key=lambda row: rank[row[1]]) for role in catalogue.audiences.roles}
+                         key=lambda row: audiences.RANK[row[1]]) for role in catalogue.audiences.roles}
     html = _render(env, "eligibility.html", roles=catalogue.audiences.roles, rows=rows, r=r)
     toc = [{"level": 2, "id": role, "name": spec["label"], "children": []} for role, spec in catalogue.audiences.roles.items()]
     return Page("eligibilite/index.md", "Qui êtes-vous ?", html, toc,
@@ -244,7 +243,7 @@ def pages(catalogue: Catalogue, env: jinja2.Environment | None = None, *, home: 
           site_description: str = "", featured: str | None = None) -> list[Page]:
     env = env or environment()
     out = [catalogue_page(env, catalogue)]
-    if any(api.conditions for api in catalogue.apis.values()):
+    if catalogue.describes_audiences:
         out.append(eligibility_page(env, catalogue))
     if home:
         out.append(home_page(env, catalogue, site_name, site_description, featured))
@@ -270,7 +269,7 @@ def navigation(catalogue: Catalogue) -> list:
             entries.append(api.url + "scopes/index.md")
         apis.append((api.title, entries))
     sections = [("Les API", ["les-api/index.md", *apis])]
-    if any(api.conditions for api in catalogue.apis.values()):
+    if catalogue.describes_audiences:
         sections.insert(0, "eligibilite/index.md")
     producers = sorted(catalogue.producers.values(), key=lambda p: components.slugify(p.name))
     if producers:

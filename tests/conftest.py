@@ -148,3 +148,19 @@ def chdir(path: Path):
         yield
     finally:
         os.chdir(old)
+
+
+def search(page, query: str) -> list[str]:
+    """The result links of a query, once the theme's worker has its index (a state, not a delay)."""
+    page.keyboard.press("/")
+    page.wait_for_selector(".md-search__input:focus")
+    page.wait_for_function("() => { const m = document.querySelector('.md-search-result__meta');"
+                           " return m && !/Initiali/i.test(m.textContent); }")
+    page.keyboard.type(query)
+    # Results appear for every prefix typed: wait until they are the full query's (each highlighted word
+    # starts with it), not merely until some results are shown.
+    page.wait_for_function("""query => {
+        const marks = [...document.querySelectorAll('.md-search-result mark')];
+        return marks.length > 0 && marks.every(m => m.textContent.toLowerCase().startsWith(query.toLowerCase()));
+    }""", arg=query)
+    return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.pathname + a.hash)")

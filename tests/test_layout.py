@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import axe
+from conftest import axe, search
 
 pytestmark = pytest.mark.browser
 
@@ -162,22 +162,6 @@ def test_no_english_theme_text(contexts, server, path):
         ].filter(Boolean).join('\\n')""")
     assert [w for w in ENGLISH if w in words.split("\n") or f"{w} " in words or f" {w}" in words] == []
     page.close()
-
-
-def search(page, query: str) -> list[str]:
-    """The result links of a query, once the theme's worker has its index (a state, not a delay)."""
-    page.keyboard.press("/")
-    page.wait_for_selector(".md-search__input:focus")
-    page.wait_for_function("() => { const m = document.querySelector('.md-search-result__meta');"
-                           " return m && !/Initiali/i.test(m.textContent); }")
-    page.keyboard.type(query)
-    # Results appear for every prefix typed: wait until they are the full query's (each highlighted word
-    # starts with it), not merely until some results are shown.
-    page.wait_for_function("""query => {
-        const marks = [...document.querySelectorAll('.md-search-result mark')];
-        return marks.length > 0 && marks.every(m => m.textContent.toLowerCase().startsWith(query.toLowerCase()));
-    }""", arg=query)
-    return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.pathname + a.hash)")
 
 
 @pytest.mark.parametrize("query, expected", [
