@@ -74,16 +74,16 @@ def load(content_dir: Path, problems: Problems) -> Audiences:
     return audiences
 
 
-def conditions(access: list, audiences: Audiences) -> dict[str, tuple[str, str]]:
-    """Role → (condition, anchor of the access entry to open) for one API, in the roles' order.
+def conditions(audiences_today: list, audiences: Audiences) -> dict[str, tuple[str, str]]:
+    """Role → (condition, anchor of the audience to open) for one API, in the roles' order.
 
     Rule, when several labels of the API fall on one role: if they all give the same answer, it is the
-    role's; if they differ, the role is `under_condition` and the link opens the first favourable entry."""
+    role's; if they differ, the role is `under_condition` and the link opens the first favourable audience."""
     found: dict[str, list[tuple[str, str]]] = {}
-    for entry in access:
-        for label in entry.who:
+    for audience in audiences_today:
+        for label in audience.who:
             for role in audiences.roles_of(label):
-                found.setdefault(role, []).append((CONDITIONS[entry.is_eligible], entry.anchor))
+                found.setdefault(role, []).append((audience.eligible, audience.anchor))
     out = {}
     for role in audiences.roles:
         answers = found.get(role)
@@ -98,9 +98,40 @@ def conditions(access: list, audiences: Audiences) -> dict[str, tuple[str, str]]
 
 def unmapped(api, audiences: Audiences, problems: Problems) -> None:
     """A label nobody mapped: a warning with its line; the page shows it as it is."""
-    for index, entry in enumerate(api.access):
-        for j, label in enumerate(entry.who):
+    labelled = [("access_page", index, entry.who) for index, entry in enumerate(api.history.entries if api.history else [])]
+    if api.access.dated:
+        labelled += [("access", "audiences", index, a.who) for index, a in enumerate(api.access.audiences)]
+    else:
+        labelled += [("access_page", index, a.who) for index, a in enumerate(api.access.audiences)]
+    for *where, who in labelled:
+        for j, label in enumerate(who):
             if not audiences.roles_of(label):
-                problems.warn(api.source, api.doc.line("access_page", index, "who", j),
-                              f"access_page[{index}].who[{j}]: « {label} » ne correspond à aucun rôle ; "
-                              "ajoutez-le à audiences.yml", "unmapped audience")
+                path = ".".join(str(p) for p in where[:-1]) + f"[{where[-1]}].who[{j}]"
+                problems.warn(api.source, api.doc.line(*where, "who", j),
+                              f"{path}: « {label} » ne correspond à aucun rôle ; ajoutez-le à audiences.yml", "unmapped audience")
+
+
+def pair(api, audiences: Audiences, problems: Problems) -> None:
+    """Hang each published entry under today's audience for the same publics (by role), so the funnel shows the
+    past under the present; report a public that the fiche answered and today's access leaves unanswered."""
+    history = api.history
+    if history is None:
+        return
+    today = [(audience, {role for label in audience.who for role in audiences.roles_of(label)})
+             for audience in api.access.audiences]
+    anchors = {audience.anchor for audience in api.access.audiences}
+    for index, entry in enumerate(history.entries):
+        roles = {role for label in entry.who for role in audiences.roles_of(label)}
+        matches = [audience for audience, theirs in today if roles & theirs]
+        for audience in matches[:1]:
+            audience.history.append(entry)
+            if entry.anchor not in anchors:
+                audience.aliases.append(entry.anchor)
+                anchors.add(entry.anchor)
+        if not matches:
+            history.unpaired.append(entry)
+            if roles:
+                names = ", ".join(audiences.roles[r]["label"] for r in sorted(roles, key=list(audiences.roles).index))
+                problems.warn(api.source, api.doc.line("access_page", index),
+                              f"access.audiences: « {entry.who[0]} » ({names}) avait une réponse en {history.published or 'publication'}"
+                              " et n'en a pas aujourd'hui", "access")

@@ -105,6 +105,33 @@ class Embed:
 
 
 @dataclass
+class VersionMark:
+    """Under a body heading that documents an older scope version: which version, until when, what replaces it."""
+    heading: str  # the title it stands under, as the version's `sections` names it
+    version: str
+    label: str
+    status: str
+    until: str
+    current: str
+    current_label: str
+
+
+_HEADING_LINE = re.compile(r"^[ ]{0,3}#{1,6}[ \t]([^\n]{1,300})$", re.M)
+
+
+def mark_heading(markup: Markup, title: str, block) -> bool:
+    """Place a block right under the ATX heading whose text is `title` (compared with `fold`); False if none is."""
+    wanted = fold(title)
+    for match in _HEADING_LINE.finditer(mask_code(markup.text)[0]):  # a "#" line inside code is no heading
+        if fold(markup.text[match.start(1):match.end(1)].rstrip(" \t#")) == wanted:
+            markup.blocks.append(block)
+            placeholder = f"\n\n\u00a7\u00a7cmp{len(markup.blocks) - 1}\u00a7\u00a7\n\n"
+            markup.text = markup.text[:match.end()] + placeholder + markup.text[match.end():]
+            return True
+    return False
+
+
+@dataclass
 class Context:
     trees: dict = field(default_factory=dict)
     iframe_hosts: tuple = IFRAME_HOSTS

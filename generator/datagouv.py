@@ -50,25 +50,26 @@ def dataservice(api: Api, audiences: Audiences, links: components.Links, site_ur
     """One API as the body of `POST /api/1/dataservices/`; `links` resolves site paths to absolute URLs."""
     body: dict = {"title": api.title, "description": _description(api), "format": "REST", "private": False}
 
-    def url_field(field: str, key: str | None, value: str | None = None) -> None:
+    def url_field(field: str, key, value: str | None = None) -> None:
+        where = key if isinstance(key, tuple) else (key,)
         raw = value if value is not None else api.meta.get(key)
         resolved = absolute(raw, links)
         if resolved:
             body[field] = resolved
         elif raw:
-            problems.warn(api.source, api.doc.line(key) if key else 1,
-                          f"{key} : « {raw[:60]} » n'est pas une adresse absolue utilisable par data.gouv.fr ; "
-                          "omise de dataservices.json", "export url")
+            problems.warn(api.source, api.doc.line(*where), f"{'.'.join(map(str, where))} : « {raw[:60]} » n'est pas une"
+                          " adresse absolue utilisable par data.gouv.fr ; omise de dataservices.json", "export url")
 
+    access = api.access  # today's: what a person acts on
     url_field("base_api_url", "external_site")
-    doc = api.meta.get("doc_tech_link")
-    if doc:
-        url_field("machine_documentation_url" if MACHINE_DOC.search(doc) else "technical_documentation_url", "doc_tech_link")
-    if api.meta.get("doc_tech_external"):
+    if access.doc_tech_link:
+        url_field("machine_documentation_url" if MACHINE_DOC.search(access.doc_tech_link) else "technical_documentation_url",
+                  _where(api, "doc_tech_link"), access.doc_tech_link)
+    if access.doc_tech_external:
         url_field("technical_documentation_url" if "technical_documentation_url" not in body else "business_documentation_url",
-                  "doc_tech_external")
-    if api.meta.get("rate_limiting_resume"):
-        body["rate_limiting"] = api.meta["rate_limiting_resume"]
+                  _where(api, "doc_tech_external"), access.doc_tech_external)
+    if access.rate_limiting_resume:
+        body["rate_limiting"] = access.rate_limiting_resume
     url_field("rate_limiting_url", "rate_limiting_link")
     if api.meta.get("uptime") is not None:
         body["availability"] = round(min(100.0, max(0.0, float(api.meta["uptime"]))), 3)  # udata does not clamp
@@ -77,15 +78,38 @@ def dataservice(api: Api, audiences: Audiences, links: components.Links, site_ur
     if body["access_type"] == "restricted":  # data.gouv.fr empties the list otherwise
         body["access_audiences"] = [{"role": role, "condition": api.conditions[role][0]}
                                     for role in audiences.datagouv_roles if role in api.conditions]
-    if api.meta.get("datapass_link"):
-        url_field("authorization_request_url", "datapass_link")
-    elif api.access and site_url:
+    if access.route:
+        url_field("authorization_request_url", _where(api, "routes", 0, "href") if access.dated else "datapass_link",
+                  access.route.href)
+    elif access.audiences and site_url:
         body["authorization_request_url"] = f"{site_url}{api.url}demande-acces/"
     tags = _tags(api)
     if tags:
         body["tags"] = tags
     body["extras"] = {"apigouv": _extras(api, site_url)}
     return body
+
+
+def _where(api: Api, *key) -> tuple:
+    """The front-matter path a value of today's access comes from: under `access` when declared there."""
+    declared = api.history is not None and key[0] in api.meta["access"]
+    return ("access", *key) if declared else key
+
+
+def _rights(body: dict, access: dict, roles: dict) -> str:
+    """Who may ask and where, in one French sentence, for `dct:accessRights`."""
+    if body["access_type"] != "restricted":
+        return ""
+    from .audiences import CONDITION_LABELS
+
+    parts = ["Accès sur habilitation" + (f" (depuis le {access['since']})" if access.get("since") else "")]
+    answers = [f"{roles[role]['label'] if role in roles else role} : {CONDITION_LABELS[condition].lower()}"
+               for role, condition in body["extras"]["apigouv"].get("audiences", {}).items()]
+    if answers:
+        parts.append("; ".join(answers))
+    if "authorization_request_url" in body:
+        parts.append(f"demande : {body['authorization_request_url']}")
+    return ". ".join(parts) + "."
 
 
 def _description(api: Api) -> str:
@@ -99,15 +123,45 @@ def _extras(api: Api, site_url: str) -> dict:
         "slug": api.slug,
         "producer": producer.name if producer else api.meta["producer"],
         "producer_slug": api.meta["producer"],
-        "contact": api.meta.get("contact_link") or None,
+        "contact": api.access.contact_link or None,
         "is_france_connected": api.meta.get("is_france_connected", 0),
         "audiences": {role: condition for role, (condition, _) in api.conditions.items()},
-        "who": [{"labels": entry.who, "is_eligible": entry.is_eligible} for entry in api.access],
+        "who": [{"labels": audience.who, "condition": audience.eligible} for audience in api.access.audiences],
+        "access": access_summary(api),
         "datagouv_uuid": api.meta.get("datagouv_uuid", []),
     }
     if site_url:
         extras["page"] = f"{site_url}{api.url}"
     return {key: value for key, value in extras.items() if value not in (None, [], {})}
+
+
+def access_summary(api: Api) -> dict:
+    """Today's access as data, dated, with what the fiche published before it (the exports' `access`)."""
+    access = api.access
+    out = {
+        "since": access.since or None,
+        "source": access.source or None,
+        "routes": [{"id": route.id, "label": route.label, "href": route.href, "form": route.form or None}
+                   for route in access.routes],
+        "audiences": [{"labels": audience.who, "condition": audience.eligible, "anchor": audience.anchor}
+                      for audience in access.audiences],
+        "contact": access.contact_link or None,
+        "partners": [p if isinstance(p, str) else p.slug for p in access.partners],
+        "doc_tech_link": access.doc_tech_link or None,
+        "doc_tech_external": access.doc_tech_external or None,
+        "rate_limiting": access.rate_limiting_resume or None,
+    }
+    history = api.history
+    if history:
+        out["history"] = {
+            "published": history.published or None,
+            "until": access.since,
+            "datapass_link": history.datapass_link or None,
+            "audiences": [{"labels": entry.who, "condition": entry.condition} for entry in history.entries],
+            "contact": history.contact_link or None,
+            "doc_tech_link": history.doc_tech_link or None,
+        }
+    return {key: value for key, value in out.items() if value not in (None, [])}
 
 
 def dataservices(catalogue: Catalogue, site_url: str, problems: Problems) -> list[dict]:
@@ -117,15 +171,20 @@ def dataservices(catalogue: Catalogue, site_url: str, problems: Problems) -> lis
             for api in sorted(catalogue.apis.values(), key=lambda a: a.slug)]
 
 
-def dcat(bodies: list[dict], site_url: str) -> str:
-    """A DCAT catalogue (JSON-LD) of `dcat:DataService`, with the properties udata's DCAT harvester reads."""
+def dcat(bodies: list[dict], site_url: str, roles: dict | None = None) -> str:
+    """A DCAT catalogue (JSON-LD) of `dcat:DataService`, with the properties udata's DCAT harvester reads, plus
+    today's access: contact point, documentation, and the access rights (who may ask, and where)."""
     from rdflib import Graph, Literal, Namespace, URIRef
-    from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
+    from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS
+
+    VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 
     graph = Graph(bind_namespaces="none")
     graph.bind("dcat", DCAT)
     graph.bind("dct", DCTERMS)
     graph.bind("foaf", FOAF)
+    graph.bind("vcard", VCARD)
+    graph.bind("rdfs", RDFS)
     site = Namespace(site_url.rstrip("/") + "/" if site_url else "urn:api-catalogue:")
     catalog = URIRef(site["catalog"])
     graph.add((catalog, RDF.type, DCAT.Catalog))
@@ -143,8 +202,28 @@ def dcat(bodies: list[dict], site_url: str) -> str:
             graph.add((node, DCAT.endpointURL, URIRef(body["base_api_url"])))
         if "machine_documentation_url" in body:
             graph.add((node, DCAT.endpointDescription, URIRef(body["machine_documentation_url"])))
+        if "technical_documentation_url" in body:
+            graph.add((node, FOAF.page, URIRef(body["technical_documentation_url"])))
         for tag in body.get("tags", []):
             graph.add((node, DCAT.keyword, Literal(tag)))
+        # Named nodes, not blank ones: blank node ids would change from one build to the next.
+        access = extras.get("access", {})
+        contact = absolute(access.get("contact"), components.Links())
+        email = access.get("contact", "") if access.get("contact", "").startswith("mailto:") else ""
+        if email or contact:
+            point = URIRef(f"{node}#contact")
+            graph.add((node, DCAT.contactPoint, point))
+            graph.add((point, RDF.type, VCARD.Kind))
+            graph.add((point, VCARD.fn, Literal(extras["producer"])))
+            graph.add((point, VCARD.hasEmail, URIRef(email)) if email else (point, VCARD.hasURL, URIRef(contact)))
+        rights = _rights(body, access, roles or {})
+        if rights:
+            statement = URIRef(f"{node}#acces")
+            graph.add((node, DCTERMS.accessRights, statement))
+            graph.add((statement, RDF.type, DCTERMS.RightsStatement))
+            graph.add((statement, RDFS.label, Literal(rights, lang="fr")))
+            if "authorization_request_url" in body:
+                graph.add((statement, RDFS.seeAlso, URIRef(body["authorization_request_url"])))
         publisher = URIRef(site[f"producteurs/{extras['producer_slug']}/"])  # stable: builds stay byte-identical
         graph.add((node, DCTERMS.publisher, publisher))
         graph.add((publisher, RDF.type, FOAF.Organization))

@@ -34,11 +34,56 @@ NOTICE = Map(
     doc="Un avis daté, affiché en tête de la fiche, de la demande d'accès et du choix des scopes.",
     unknown="error",
     fields={
-        "date": Field(Str(doc="Date de l'avis (AAAA-MM-JJ)."), required=True),
+        "date": Field(Str(kind="date", doc="Date du changement (AAAA-MM-JJ, entre guillemets)."), required=True),
+        "about": Field(Str(choices=("access", "scopes", "other"), doc="Ce qui a changé : access (qui peut demander et où),"
+                                                                       " scopes ou other."), default="other"),
         "title": Field(Str(doc="Titre court."), required=True),
         "text": Field(Str(markdown=True, doc="Markdown avec composants."), required=True),
         "link": Field(Map(unknown="error", fields={
             "href": Field(Str(kind="url"), required=True), "label": Field(Str(), required=True)})),
+    },
+)
+
+ACCESS_ROUTE = Map(
+    doc="Une voie de demande en vigueur : le formulaire à remplir et la modalité à y choisir.",
+    unknown="error",
+    fields={
+        "id": Field(Str(kind="id", doc="Identifiant court de la voie, ex. franceconnect."), required=True),
+        "label": Field(Str(doc="Quand prendre cette voie, ex. « Votre démarche utilise FranceConnect »."), required=True),
+        "href": Field(Str(kind="url", doc="Le formulaire à remplir (DataPass)."), required=True),
+        "form": Field(Str(doc="Nom du formulaire et modalité à choisir."), default=""),
+        "text": Field(Str(markdown=True, doc="Précisions, en Markdown avec composants."), default=""),
+    },
+)
+
+ACCESS_AUDIENCE = Map(
+    doc="Un public, et la réponse d'aujourd'hui pour lui.",
+    unknown="error",
+    fields={
+        "who": Field(List(Str(), lenient=True, min_items=1, doc="Libellés de ce public ; le premier donne l'ancre de la"
+                          " page (#une-entreprise)."), required=True),
+        "eligible": Field(Str(choices=tuple(audiences.RANK), doc="yes, under_condition ou no (les mots de data.gouv.fr)."),
+                          required=True),
+        "text": Field(Str(markdown=True, doc="Ce que ce public doit savoir et faire (Markdown avec composants)."), default=""),
+    },
+)
+
+CURRENT_ACCESS = Map(
+    doc="L'accès en vigueur. Les clés publiées de la fiche (access_page, datapass_link, contact_link…) restent telles"
+        " quelles et deviennent l'historique daté.",
+    unknown="error",
+    fields={
+        "since": Field(Str(kind="date", doc="Date depuis laquelle cet accès vaut (AAAA-MM-JJ)."), required=True),
+        "source": Field(Str(kind="url", doc="Où ces faits sont publiés."), required=True),
+        "summary": Field(Str(markdown=True, doc="L'accès en deux phrases (Markdown).")),
+        "routes": Field(List(ACCESS_ROUTE, max_items=10, doc="Les voies de demande, la principale d'abord."), default=list),
+        "audiences": Field(List(ACCESS_AUDIENCE, max_items=30, doc="Les publics et leur réponse aujourd'hui."), default=list),
+        "contact_link": Field(Str(kind="link", doc="E-mail ou adresse web de l'équipe, aujourd'hui.")),
+        "partners": Field(List(Str(), doc="Co-producteurs aujourd'hui : identifiants de `producteurs/` ou texte libre.")),
+        "doc_tech_link": Field(Str(kind="url", doc="Spécification OpenAPI en vigueur.")),
+        "doc_tech_external": Field(Str(kind="url", doc="Documentation technique en vigueur.")),
+        "rate_limiting_resume": Field(Str(doc="Limites d'appel en vigueur, en une ligne.")),
+        "rate_limiting_description": Field(Str(markdown=True)),
     },
 )
 
@@ -76,7 +121,8 @@ API = Map(
         "visits_2019": Field(Int()),
         "last_update": Field(Str(doc="Date de dernière mise à jour (JJ/MM/AAAA).")),
         "content_intro": Field(Str(markdown=True, doc="Introduction en Markdown, avant le corps.")),
-        "access_page": Field(List(ACCESS_ENTRY, doc="Les publics de la page de demande d'accès.")),
+        "access_page": Field(List(ACCESS_ENTRY, doc="Les publics de la page de demande d'accès (tels que publiés).")),
+        "access": Field(CURRENT_ACCESS),
         "franceconnect": Field(scopes.SPEC),
         "notices": Field(List(NOTICE, max_items=20, doc="Avis datés : ce qui a changé depuis le texte de la fiche."), default=list),
         "related": Field(List(Map(unknown="error", fields={
@@ -103,12 +149,48 @@ PRODUCER = Map(
 
 
 Notice = record(NOTICE, "Notice")  # `text` holds the parsed Markup; `link` is left out when refused
+Route = record(ACCESS_ROUTE, "Route", doc="A way to ask for access today; `text` holds the parsed Markup.")
 
 
-class AccessEntry(record(ACCESS_ENTRY, "AccessEntry")):  # `description` holds the parsed Markup
+class AccessEntry(record(ACCESS_ENTRY, "AccessEntry", anchor=(str, ""))):
+    """An audience as the fiche published it (`access_page`); `description` holds the parsed Markup."""
+
     @property
-    def anchor(self) -> str:
-        return components.slugify(self.who[0])
+    def condition(self) -> str:
+        return audiences.CONDITIONS[self.is_eligible]
+
+
+class Audience(record(ACCESS_AUDIENCE, "Audience", anchor=(str, ""), aliases=(list, list), history=(list, list))):
+    """A public and its answer today. `history`: the published entries about the same publics; `aliases`: their
+    anchors, so that a link to the published page (#une-entreprise) still opens this answer."""
+
+
+class Access(record(CURRENT_ACCESS, "Access", dated=(bool, False))):
+    """What a person acts on to get access: the declared `access` (dated), or else what the fiche published.
+
+    Every page and export reads this one shape, so none can show the past as the present."""
+
+    @property
+    def route(self) -> Route | None:
+        return self.routes[0] if self.routes else None
+
+
+@dataclass
+class History:
+    """What the fiche published before `access.since`: shown, dated, never the thing to act on."""
+
+    published: str  # when the fiche's text was written: its `last_update` year, e.g. "2022"
+    entries: list[AccessEntry]
+    datapass_link: str = ""
+    contact_link: str = ""
+    doc_tech_link: str = ""
+    doc_tech_external: str = ""
+    partners: list = field(default_factory=list)
+    unpaired: list = field(default_factory=list)  # published entries about publics that today's list does not name
+
+    @property
+    def label(self) -> str:
+        return f"Publié en {self.published}" if self.published else "Publié avant ce changement"
 
 
 class Producer(record(PRODUCER, "Producer", slug=(str, ""), source=(Path, None), body=(components.Markup, None),
@@ -126,12 +208,12 @@ class Api:
     body: components.Markup
     intro: components.Markup | None
     details: dict  # sidebar Markdown snippets (rate limits, monitoring, stats), by field name
-    access: list[AccessEntry]
+    access: Access  # today's: what the pages, the funnel and the exports act on
     scopes: scopes.ScopeSet | None
     notices: list = field(default_factory=list)
+    history: History | None = None  # the published access, when `access` declares a newer one
     producer: Producer | None = None
-    partners: list = field(default_factory=list)  # Producer or plain names
-    conditions: dict = field(default_factory=dict)  # role → (yes | under_condition | no, access entry anchor)
+    conditions: dict = field(default_factory=dict)  # role → (yes | under_condition | no, audience anchor)
 
     def __getattr__(self, name):
         # Template convenience: api.title, api.tagline… read from the cleaned front matter.
@@ -155,8 +237,13 @@ class Api:
         return OPENNESS[self.meta["is_open"]]
 
     @property
+    def partners(self) -> list:
+        """Today's co-producers: Producer, or a plain name when no producer file exists."""
+        return self.access.partners
+
+    @property
     def contact_email(self) -> str | None:
-        link = self.meta.get("contact_link") or ""
+        link = self.access.contact_link or ""
         return link.removeprefix("mailto:") if link.startswith("mailto:") else None
 
 
@@ -181,12 +268,13 @@ def _markup(text, doc, path, problems, context) -> components.Markup:
 def _api(doc: Document, problems: Problems, context: components.Context) -> Api | None:
     """Check everything in the file, even when a required field is broken, so one run reports it all."""
     meta = API.clean(doc.meta, (), doc, problems)
-    access = []
+    published = []
     for index, entry in enumerate(meta.get("access_page", [])):
         desc = components.parse(entry.get("description", ""), doc.path,
                                 doc.text_line("access_page", index, "description"), problems, context)
         if "who" in entry and "is_eligible" in entry:
-            access.append(AccessEntry(entry["who"], entry["is_eligible"], desc))
+            published.append(AccessEntry(entry["who"], entry["is_eligible"], desc))
+    _anchor(published)
     body = components.parse(doc.body, doc.path, doc.body_line, problems, context)
     intro = _markup(meta.get("content_intro"), doc, ("content_intro",), problems, context) if meta.get("content_intro") else None
     details = {key: _markup(meta[key], doc, (key,), problems, context) for key in DETAIL_FIELDS if meta.get(key)}
@@ -194,18 +282,100 @@ def _api(doc: Document, problems: Problems, context: components.Context) -> Api 
     if date is not None and not EPOCH_FLOOR.replace(year=1990) <= date < EPOCH_CEILING:
         problems.warn(doc.path, doc.line("last_update"), f"last_update: date improbable ({date.year}) ; ignorée", "value")
         meta.pop("last_update")
+        date = None
     scope_set = scopes.from_meta(meta["franceconnect"], doc, problems) if "franceconnect" in meta else scopes.from_body(doc.body)
     if scope_set and scope_set.declared:
         scopes.check_body(doc.body, doc.body_line, scope_set, doc, problems)
-    notices = [Notice(n["date"], n["title"], _markup(n["text"], doc, ("notices", i, "text"), problems, context),
-                      n["link"] if {"href", "label"} <= n.get("link", {}).keys() else None)  # a refused href drops the link
+        body = _mark_versions(body, scope_set, doc, problems)
+    notices = [Notice(date=n["date"], title=n["title"], text=_markup(n["text"], doc, ("notices", i, "text"), problems, context),
+                      about=n["about"], link=n["link"] if {"href", "label"} <= n.get("link", {}).keys() else None)  # a refused href drops the link
                for i, n in enumerate(meta.get("notices", [])) if {"date", "title", "text"} <= n.keys()]
     notices.sort(key=lambda n: n.date, reverse=True)  # the newest first
-    _dangling_trees([body, intro, *details.values(), *(e.description for e in access), *(n.text for n in notices)],
+    access, history = _access(meta, published, details, date, doc, problems, context)
+    today = [access.summary, *(a.text for a in access.audiences), *(r.text for r in access.routes)] if history else []
+    _dangling_trees([body, intro, *details.values(), *(e.description for e in published), *(n.text for n in notices), *today],
                     context.trees, problems)
     if any(k not in meta for k, f in API.fields.items() if f.required):
         return None
-    return Api(doc.slug, doc, meta, body, intro, details, access, scope_set, notices)
+    return Api(doc.slug, doc, meta, body, intro, details, access, scope_set, notices, history)
+
+
+def _anchor(entries: list) -> None:
+    """Each audience's anchor: its first label as a slug, made unique within the page."""
+    seen: dict[str, int] = {}
+    for entry in entries:
+        slug = components.slugify(entry.who[0])
+        seen[slug] = seen.get(slug, 0) + 1
+        entry.anchor = slug if seen[slug] == 1 else f"{slug}-{seen[slug]}"
+
+
+_PUBLISHED_LINKS = ("contact_link", "doc_tech_link", "doc_tech_external", "rate_limiting_resume")
+
+
+def _access(meta: dict, published: list[AccessEntry], details: dict, date, doc: Document, problems: Problems,
+            context: components.Context) -> tuple[Access, History | None]:
+    """Today's access and, when the file declares one, the published access as dated history."""
+    as_published = Access(
+        since="", source="",
+        routes=[Route(id="datapass", label="Demande d'habilitation", href=meta["datapass_link"], form="DataPass")]
+        if meta.get("datapass_link") else [],
+        audiences=[Audience(e.who, e.condition, e.description, anchor=e.anchor) for e in published],
+        partners=list(meta.get("partners", [])), rate_limiting_description=details.get("rate_limiting_description"),
+        **{key: meta.get(key, "") for key in _PUBLISHED_LINKS})
+    written = doc.meta.get("notices")  # the written list, so that each line is the notice's own
+    about_access = [i for i, n in enumerate(written if isinstance(written, list) else [])
+                    if isinstance(n, dict) and n.get("about") == "access"]
+    if not {"since", "source"} <= meta.get("access", {}).keys():  # absent, or refused (and reported)
+        for index in about_access:
+            problems.warn(doc.path, doc.line("notices", index, "about"),
+                          f"notices[{index}]: l'avis dit que l'accès a changé, mais la fiche ne déclare pas l'accès en"
+                          " vigueur (clé `access`) : les pages et les exports donnent encore l'accès publié", "access")
+        return as_published, None
+    raw = meta["access"]
+
+    def markup(text, *where):
+        return _markup(text, doc, ("access", *where), problems, context) if text else None
+
+    routes = [Route(**{**route, "text": markup(route.get("text"), "routes", i, "text")})
+              for i, route in enumerate(raw.get("routes", [])) if {"id", "label", "href"} <= route.keys()]
+    audiences_today = [Audience(a["who"], a["eligible"], markup(a.get("text"), "audiences", i, "text"))
+                       for i, a in enumerate(raw.get("audiences", [])) if {"who", "eligible"} <= a.keys()]
+    _anchor(audiences_today)
+    if not routes and meta.get("is_open") == -1:
+        problems.warn(doc.path, doc.line("access"), "access.routes: aucune voie de demande en vigueur ; la page ne peut"
+                      " dire où demander l'accès", "access")
+    if not audiences_today and published:
+        problems.warn(doc.path, doc.line("access"), "access.audiences: aucun public n'a de réponse aujourd'hui ; la"
+                      " page de demande d'accès ne montre que l'historique", "access")
+    for key in ("contact_link", "doc_tech_link"):
+        if key not in raw and meta.get(key):
+            problems.warn(doc.path, doc.line("access"), f"access.{key}: absent ; la valeur publiée ({meta[key][:60]}) est"
+                          " reprise comme actuelle", "access")
+    access = Access(
+        since=raw["since"], source=raw["source"], summary=markup(raw.get("summary"), "summary"), routes=routes,
+        audiences=audiences_today,
+        partners=list(raw["partners"]) if "partners" in raw else list(meta.get("partners", [])),
+        rate_limiting_description=(markup(raw["rate_limiting_description"], "rate_limiting_description")
+                                   if "rate_limiting_description" in raw else details.get("rate_limiting_description")),
+        **{key: raw.get(key) or meta.get(key, "") for key in _PUBLISHED_LINKS}, dated=True)
+    history = History(str(date.year) if date else "", published, datapass_link=meta.get("datapass_link", ""),
+                      partners=list(meta.get("partners", [])), **{key: meta.get(key, "") for key in _PUBLISHED_LINKS[:3]})
+    return access, history
+
+
+def _mark_versions(body: components.Markup, scope_set, doc: Document, problems: Problems) -> components.Markup:
+    """Put a dated marker under each body heading that a version's `sections` names: the body's text stays as it was."""
+    current = scope_set.current
+    for v_index, version in enumerate(scope_set.versions):
+        for index, title in enumerate(version.sections):
+            if version is current:
+                continue
+            mark = components.VersionMark(title, version.id, version.label, version.status, version.until, current.id, current.label)
+            if not components.mark_heading(body, title, mark):
+                problems.warn(doc.path, doc.line("franceconnect", "versions", v_index, "sections", index),
+                              f"franceconnect.versions[{v_index}].sections[{index}]: aucun titre « {title} » dans le"
+                              " corps de la fiche", "dangling section")
+    return body
 
 
 def _dangling_trees(markups: list, trees: dict, problems: Problems) -> None:
@@ -289,7 +459,8 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
     roles = audiences.load(content_dir, problems)
     for api in apis.values():
         audiences.unmapped(api, roles, problems)
-        api.conditions = audiences.conditions(api.access, roles)
+        audiences.pair(api, roles, problems)
+        api.conditions = audiences.conditions(api.access.audiences, roles)
     return Catalogue(apis, producers, trees, themes, roles)
 
 
@@ -298,14 +469,25 @@ def _link(api: Api, producers: dict, problems: Problems) -> None:
     if producer is not None:
         api.producer = producer
         producer.apis.append(api)
-    for index, name in enumerate(api.meta.get("partners", [])):
+    where = ("access", "partners") if api.history and "partners" in api.meta["access"] else ("partners",)
+    api.access.partners = _partners(api, api.access.partners, where, producers, problems)
+    for partner in api.access.partners:
+        if not isinstance(partner, str):
+            partner.partner_of.append(api)
+    if api.history:
+        api.history.partners = _partners(api, api.history.partners, ("partners",), producers, Problems())
+
+
+def _partners(api: Api, names: list, where: tuple, producers: dict, problems: Problems) -> list:
+    """Producer files where they exist; other names are shown unlinked, with a warning."""
+    out = []
+    for index, name in enumerate(names):
         partner = producers.get(name)
         if partner is None:
-            problems.warn(api.source, api.doc.line("partners", index), f"partners[{index}]: « {name} » n'a pas de fichier producteurs/ ; affiché sans lien", "partner without producer")
-            api.partners.append(name)
-        else:
-            api.partners.append(partner)
-            partner.partner_of.append(api)
+            problems.warn(api.source, api.doc.line(*where, index), f"{'.'.join(where)}[{index}]: « {name} » n'a pas de"
+                          " fichier producteurs/ ; affiché sans lien", "partner without producer")
+        out.append(partner or name)
+    return out
 
 
 def _themes(apis: dict[str, Api], problems: Problems) -> list[str]:

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from . import audiences, components, datagouv, schema
-from .components import Embed, Links, NextSteps, TreeRef
+from .components import Embed, Links, NextSteps, TreeRef, VersionMark
 from .eligibility import resolve
 from .model import Api, Catalogue, Producer
 from .problems import Problems
@@ -22,10 +23,11 @@ from .scopes import dumps
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 OVERRIDES = "api-catalogue"  # a host's custom_dir may hold its own versions of our templates in this folder
+# An audience's condition → (CSS modifier, the answer as the funnel says it, the same in the past tense, icon).
 VERDICTS = {
-    1: ("eligible", "Vous êtes éligible", "✅"),
-    0: ("maybe", "Vous êtes peut-être éligible", "🤔"),
-    -1: ("ineligible", "Désolé, vous n'êtes pas éligible", "⛔"),
+    "yes": ("eligible", "Oui, vous êtes éligible", "vous étiez éligible", "✅"),
+    "under_condition": ("maybe", "Sous condition : vous êtes peut-être éligible", "vous étiez peut-être éligible", "🤔"),
+    "no": ("ineligible", "Non, vous n'êtes pas éligible", "vous n'étiez pas éligible", "⛔"),
 }
 HIDE = {"home": ["toc"], "api": ["navigation"], "access": ["navigation", "toc"], "scopes": ["navigation"],
         "catalogue": ["toc"], "producer": ["toc"]}
@@ -71,10 +73,24 @@ def environment(custom_dir: Path | None = None, directory_urls: bool = True) -> 
     env.globals.update(VERDICTS=VERDICTS, ACCESS=ACCESS, CONDITION_LABELS=audiences.CONDITION_LABELS,
                        directory_urls=directory_urls)
     env.filters["slug"] = components.slugify
+    env.filters["date_fr"] = date_fr
     env.filters["file_kind"] = _file_kind
     env.filters["uptime_level"] = lambda v: "good" if v >= 98 else ("medium" if v >= 90 else "bad")
     env.filters["percent"] = lambda v: (f"{v:.2f}".rstrip("0").rstrip(".")).replace(".", ",") + " %"
     return env
+
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+          "décembre")
+
+
+def date_fr(iso: str) -> str:
+    """2024-02-13 → 13 février 2024 (the 1st is « 1er »); anything else is shown as it is."""
+    year, _, rest = str(iso).partition("-")
+    month, _, day = rest.partition("-")
+    if not (year.isdigit() and month.isdigit() and day.isdigit() and 1 <= int(month) <= 12):
+        return str(iso)
+    return f"{'1er' if int(day) == 1 else int(day)} {MONTHS[int(month) - 1]} {year}"
 
 
 def _file_kind(url: str) -> str:
@@ -112,10 +128,13 @@ class Renderer:
             return self.env.get_template("next_steps.html").render(step=block, api=self.api)
         if isinstance(block, Embed):
             return self.env.get_template("embed.html").render(embed=block)
+        if isinstance(block, VersionMark):
+            return self.env.get_template("version_mark.html").render(mark=block, api=self.api, r=self)
         if isinstance(block, TreeRef):
             question = resolve(self.catalogue.trees, block)
             if question is None:
-                fallback = self.api.datapass_link if self.api else None  # the API's own DataPass form
+                route = self.api.access.route if self.api else None  # the API's own request form, today's
+                fallback = route.href if route else None
                 return self.env.get_template("datapass_fallback.html").render(link=fallback and self.links.href(fallback))
             tree = self.catalogue.trees[block.tree]
             return self.env.get_template("question_tree.html").render(
@@ -141,9 +160,21 @@ def _notices(r: Renderer, api: Api) -> list:
     return [(notice, r.markup(notice.text)) for notice in api.notices]
 
 
+def _marked_toc(toc: list, body) -> list:
+    """A heading that carries a version marker says so in the table of contents too (escaped: the theme prints it)."""
+    marks = {components.slugify(block.heading): block for block in body.blocks if isinstance(block, VersionMark)}
+    for token in toc:
+        mark = marks.get(token.get("id"))
+        if mark:
+            token["name"] = f"{token['name']} ({markupsafe.escape(mark.label)}, retirée)"
+        _marked_toc(token.get("children", []), body)
+    return toc
+
+
 def api_page(env, catalogue: Catalogue, api: Api) -> Page:
     r = Renderer(env, catalogue, 2, api)
     body, toc = r.markup_with_toc(api.body)
+    toc = _marked_toc(toc, api.body)
     intro = r.markup(api.intro) if api.intro else ""
     details = {key: r.markup(markup) for key, markup in api.details.items()}
     html = _render(env, "api.html", api=api, body=body, intro=intro, details=details, r=r, notices=_notices(r, api))
@@ -152,9 +183,10 @@ def api_page(env, catalogue: Catalogue, api: Api) -> Page:
 
 def access_page(env, catalogue: Catalogue, api: Api) -> Page:
     r = Renderer(env, catalogue, 3, api)
-    entries = [(entry, r.markup(entry.description)) for entry in api.access]
-    anchors = _unique([entry.anchor for entry in api.access])
-    html = _render(env, "access.html", api=api, entries=list(zip(entries, anchors)), r=r, notices=_notices(r, api))
+    audiences = [(audience, r.markup(audience.text), [(entry, r.markup(entry.description)) for entry in audience.history])
+                 for audience in api.access.audiences]
+    unpaired = [(entry, r.markup(entry.description)) for entry in api.history.unpaired] if api.history else []
+    html = _render(env, "access.html", api=api, audiences=audiences, unpaired=unpaired, r=r, notices=_notices(r, api))
     return Page(api.url + "demande-acces/index.md", f"Demande d'habilitation {api.title}", html, [], api.tagline, "access",
                 "demande-acces")
 
@@ -232,7 +264,7 @@ def eligibility_page(env, catalogue: Catalogue) -> Page:
 def home_page(env, catalogue: Catalogue, site_name: str, site_description: str, featured: str | None) -> Page:
     """The home page, when the host's docs have none: it links only to pages this content produces."""
     r = Renderer(env, catalogue, 0)
-    counts = {"apis": len(catalogue.apis), "access": sum(1 for a in catalogue.apis.values() if a.access),
+    counts = {"apis": len(catalogue.apis), "access": sum(1 for a in catalogue.apis.values() if a.access.audiences),
               "scopes": sum(1 for a in catalogue.apis.values() if a.scopes), "producers": len(catalogue.producers)}
     html = _render(env, "home.html", site_name=site_name, site_description=site_description,
                    featured=catalogue.apis.get(featured or ""), counts=counts, r=r)
@@ -249,7 +281,7 @@ def pages(catalogue: Catalogue, env: jinja2.Environment | None = None, *, home: 
         out.append(home_page(env, catalogue, site_name, site_description, featured))
     for api in catalogue.apis.values():
         out.append(_guard(api.source, api_page, env, catalogue, api))
-        if api.access:
+        if api.access.audiences:
             out.append(_guard(api.source, access_page, env, catalogue, api))
         if api.scopes:
             out.append(_guard(api.source, scopes_page, env, catalogue, api))
@@ -263,7 +295,7 @@ def navigation(catalogue: Catalogue) -> list:
     apis = []
     for api in sorted(catalogue.apis.values(), key=lambda a: components.slugify(a.title)):
         entries = [api.url + "index.md"]
-        if api.access:
+        if api.access.audiences:
             entries.append(api.url + "demande-acces/index.md")
         if api.scopes:
             entries.append(api.url + "scopes/index.md")
@@ -275,15 +307,6 @@ def navigation(catalogue: Catalogue) -> list:
     if producers:
         sections.append(("Producteurs", [producer.url + "index.md" for producer in producers]))
     return sections
-
-
-def _unique(slugs: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for slug in slugs:
-        seen[slug] = seen.get(slug, 0) + 1
-        out.append(slug if seen[slug] == 1 else f"{slug}-{seen[slug]}")
-    return out
 
 
 def api_summary(api: Api) -> dict:
@@ -299,7 +322,8 @@ def api_summary(api: Api) -> dict:
         "owner_acronym": (producer.acronym if producer else "") or None,
         "logo": (producer.logo if producer else "") or None,
         "datagouv_uuid": api.meta.get("datagouv_uuid", []),
-        "datapass_link": api.meta.get("datapass_link") or None,
+        "datapass_link": api.access.route.href if api.access.route else None,  # today's form
+        "access": datagouv.access_summary(api),
     }
 
 
@@ -312,7 +336,7 @@ def exports(catalogue: Catalogue, site_url: str = "", problems: Problems | None 
     out["api/v1/dataservices.json"] = _json(bodies)
     for body in bodies:
         out[f"api/v1/dataservices/{body['extras']['apigouv']['slug']}.json"] = _json(body)
-    out["catalog.jsonld"] = datagouv.dcat(bodies, site_url) + "\n"
+    out["catalog.jsonld"] = datagouv.dcat(bodies, site_url, catalogue.audiences.roles) + "\n"
     for api in apis:
         out[f"api/v1/apis/{api.slug}.json"] = _json(api_summary(api))
         if api.scopes:

@@ -85,6 +85,8 @@ VERSION = Map(
             doc="Ce que l'API répond quand le choix ne renvoie aucune entrée.")),
         "messages": Field(Map(values=Str(), doc="Textes des avertissements : no_population, no_entries, minimisation."), default=dict),
         "body": Field(Bool(doc="true : la liste de scopes du corps de la fiche décrit cette version."), default=False),
+        "sections": Field(List(Str(), max_items=20, doc="Titres des sections du corps qui décrivent cette version : une"
+                               " version retirée y reçoit une marque datée."), default=list),
         **_VERSION_FIELDS,
     },
 )
@@ -354,7 +356,7 @@ def _version(data: dict, where: tuple, doc: Document, problems: Problems, base: 
     for key in set(data.get("messages", {})) - set(MESSAGES):
         problems.warn(doc.path, doc.line(*where, "messages", key), f"{label}.messages.{key}: message inconnu ({', '.join(MESSAGES)})", "unknown key")
     fields = {k: data[k] for k in ("id", "label", "status", "since", "until", "source", "summary", "endpoint", "envelope",
-                                   "empty_answer", "messages", "body", "entries") if k in data}
+                                   "empty_answer", "messages", "body", "sections", "entries") if k in data}
     return Version(**{"id": "v1", "label": "", **fields}, scopes=scopes, use_cases=use_cases, example=example, **base)
 
 

@@ -26,6 +26,20 @@ _FILE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?!\.)){0,127}")
 MAX_INT = 10**15
 
 
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _iso_date(text: str) -> bool:
+    """A real calendar day written AAAA-MM-JJ: `2023-02-30` and `31/12/2019` are not."""
+    if not _DATE.fullmatch(text):
+        return False
+    try:
+        _dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _sane_number(value) -> bool:
     if isinstance(value, int):
         return -MAX_INT <= value <= MAX_INT
@@ -54,8 +68,9 @@ class Check:
 @dataclass
 class Str(Check):
     doc: str = ""
-    kind: str = "text"  # text | url | link (url or e-mail) | slug (a file name) | id | file
+    kind: str = "text"  # text | url | link (url or e-mail) | slug (a file name) | id | file | date
     markdown: bool = False
+    choices: tuple = ()  # allowed values, published as the schema's enum
 
     def clean(self, value, path, doc, problems):
         if isinstance(value, (_dt.date, _dt.datetime)):
@@ -89,6 +104,13 @@ class Str(Check):
         if self.kind == "slug" and not SLUG.fullmatch(value):
             return self._bad(path, doc, problems, f"identifiant invalide « {_short(value)} » : nom d'un fichier, sans extension"
                              " (lettres, chiffres, - et _)")
+        if self.kind == "date" and not _iso_date(value):
+            return self._bad(path, doc, problems, f"date « {_short(value)} » invalide : une date du calendrier, AAAA-MM-JJ"
+                             " (entre guillemets en YAML)", "value")
+        if self.choices and value not in self.choices:
+            hint = _closest(value, self.choices)
+            return self._bad(path, doc, problems, f"doit valoir {_or(self.choices)}, pas « {_short(value)} »"
+                             + (f" (vouliez-vous dire « {hint} » ?)" if hint else ""), "value")
         if self.kind == "file" and not _FILE.fullmatch(value):
             self._warn(path, doc, problems, f"nom de fichier « {_short(value)} » retiré : un nom simple est attendu, sans"
                        " dossier ni « .. »", "unsafe url")
@@ -101,6 +123,10 @@ class Str(Check):
             out["pattern"] = r"^(https?://|/|mailto:)" if self.kind == "url" else r"^(https?://|/|mailto:|[^@\s]+@)"
         if self.kind in ("id", "slug", "file"):
             out["pattern"] = "^" + {"id": _ID, "slug": SLUG, "file": _FILE}[self.kind].pattern + "$"
+        if self.kind == "date":
+            out["pattern"] = _DATE.pattern
+        if self.choices:
+            out["enum"] = list(self.choices)
         return _with_doc(out, self.doc)
 
 

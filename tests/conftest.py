@@ -164,3 +164,12 @@ def search(page, query: str) -> list[str]:
         return marks.length > 0 && marks.every(m => m.textContent.toLowerCase().startsWith(query.toLowerCase()));
     }""", arg=query)
     return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.pathname + a.hash)")
+
+
+def in_history(node) -> bool:
+    """Whether a selectolax node lies inside an element marked as dated history (`data-history`)."""
+    while node is not None and node.tag != "-undef":
+        if "data-history" in (node.attributes or {}):
+            return True
+        node = node.parent
+    return False

@@ -11,7 +11,7 @@ import markdown
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import CONTENT, ROOT, build, seed_content, seed_path
+from conftest import CONTENT, ROOT, build, in_history, seed_content, seed_path
 
 from generator import components, schema
 from generator.reading import read
@@ -62,11 +62,19 @@ def test_sidebar(site):
     hrefs = [a.attributes.get("href") for box in boxes for a in box.css("a")]
     assert "../../les-api/api-statut-etudiant/demande-acces/" in hrefs
     assert "../../les-api/api-statut-etudiant/scopes/" in hrefs
-    assert "mailto:statutetudiant@enseignementsup.gouv.fr" in hrefs
-    assert "https://particulier.api.gouv.fr/api/france-connect/open-api.yml" in hrefs
-    assert "../../producteurs/renater/" in hrefs
+    # Today's contact, documentation, partners and rate limit; 2022's only inside the dated history.
+    assert "mailto:api-particulier@api.gouv.fr" in hrefs
+    assert "https://particulier.api.gouv.fr/api/open-api.yml" in hrefs
+    assert "../../producteurs/renater/" in hrefs and "../../producteurs/dinum/" in hrefs
     assert "Disponibilité non communiquée" in aside_text
-    assert "Limites d'appel non communiquées" in aside_text
+    assert "Limites d'appel 20 appels par seconde et par jeton" in aside_text
+    assert "Limite : 20 appels par seconde et par jeton" in text(boxes[0])
+    history = boxes[0].css_first("details[data-history]")
+    assert "Publié en 2022" in text(history)
+    old = {"mailto:statutetudiant@enseignementsup.gouv.fr", "https://particulier.api.gouv.fr/api/france-connect/open-api.yml",
+           "https://datapass.api.gouv.fr/api-statut-etudiant"}
+    assert old <= {a.attributes["href"] for a in history.css("a")}
+    assert not old & {a.attributes.get("href") for box in boxes for a in box.css("a") if not in_history(a)}
     assert "Compatible FranceConnect" in aside_text
     for word in ("Particulier", "Education", "INE", "université"):
         assert word in aside_text
@@ -124,7 +132,12 @@ def test_json_exports(site):
     apis = json.loads((site / "api/v1/apis.json").read_text())
     assert apis == [json.loads((site / "api/v1/apis/api-statut-etudiant.json").read_text())]
     assert set(apis[0]) == {"title", "tagline", "path", "slug", "openness", "owner", "owner_acronym", "logo",
-                            "datagouv_uuid", "datapass_link"}
+                            "datagouv_uuid", "datapass_link", "access"}
+    assert apis[0]["datapass_link"] == "https://datapass.api.gouv.fr/api-particulier"
+    access = apis[0]["access"]
+    assert access["since"] == "2024-02-13" and access["contact"] == "mailto:api-particulier@api.gouv.fr"
+    assert [r["href"] for r in access["routes"]] == ["https://datapass.api.gouv.fr/api-particulier"] * 2
+    assert access["history"]["datapass_link"] == "https://datapass.api.gouv.fr/api-statut-etudiant"
     assert apis[0]["openness"] == "closed" and apis[0]["path"] == "/les-api/api-statut-etudiant/"
     assert apis[0]["owner_acronym"] == "MESR"
     data = json.loads((site / "les-api/api-statut-etudiant/scopes.json").read_text())
@@ -154,7 +167,7 @@ def test_scopes_page_without_javascript(site):
     assert "mesri_admission_etablissement_etude" in text and "FranceConnect" in page.css_first(".scope-conflict").text()
     assert len(page.css(".migration-table tbody tr")) == 5 + 4
     notices = [n.text() for n in page.css(".notice summary")]  # folded: the chooser comes first
-    assert notices[0].startswith("2025-05-28") and notices[1].startswith("2023-12-01")
+    assert notices[0].startswith("2025-05-28") and notices[1].startswith("2024-02-13")
     assert page.css_first('.notice a[href="https://datapass.api.gouv.fr/api-particulier"]')
     for other in ("les-api/api-statut-etudiant/index.html", "les-api/api-statut-etudiant/demande-acces/index.html"):
         assert len(html(site, other).css(".notice")) == 2, other

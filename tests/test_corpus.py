@@ -83,7 +83,8 @@ def test_every_file_gets_its_pages(corpus_site):
     assert len(apis) == len(files)
     assert {a["openness"] for a in apis} == {"open", "semi_open", "closed"}
     assert all(set(a) == {"title", "tagline", "path", "slug", "openness", "owner", "owner_acronym", "logo",
-                          "datagouv_uuid", "datapass_link"} for a in apis)
+                          "datagouv_uuid", "datapass_link", "access"} for a in apis)
+    assert not any("since" in a["access"] or "history" in a["access"] for a in apis)  # no file declares `access`
 
 
 def test_scope_pages_where_scopes_are_found():

@@ -104,9 +104,9 @@ def test_a_content_folder_extends_the_mapping_and_unmapped_labels_are_reported(t
 
 
 def test_labels_of_one_role_that_disagree_make_it_conditional():
-    entry = lambda who, eligible: model.AccessEntry([who], eligible, components.Markup(""))  # noqa: E731
+    entry = lambda who, eligible: model.Audience([who], eligible, components.Markup(""), anchor=components.slugify(who))  # noqa: E731
     roles = audiences.load(Path("/nonexistent"), Problems())
-    found = audiences.conditions([entry("Une administration", 1), entry("Un ministère", -1), entry("Un particulier", -1)], roles)
+    found = audiences.conditions([entry("Une administration", "yes"), entry("Un ministère", "no"), entry("Un particulier", "no")], roles)
     assert found["local_authority_and_administration"] == ("under_condition", "une-administration")
     assert found["private"] == ("no", "un-particulier")
 

@@ -27,7 +27,8 @@ def render(markdown: str):
     context = components.Context(trees=trees)
     markup = components.parse(markdown, Path("golden.md"), 1, problems, context)
     catalogue = Catalogue({"api-statut-etudiant": None}, {}, trees, [])
-    api = SimpleNamespace(datapass_link="https://datapass.api.gouv.fr/fallback", is_france_connected=0)
+    route = SimpleNamespace(href="https://datapass.api.gouv.fr/fallback")
+    api = SimpleNamespace(access=SimpleNamespace(route=route), is_france_connected=0)
     renderer = pages.Renderer(pages.environment(), catalogue, 2, api)
     return renderer.markup(markup), [p.message for p in problems.items]
 

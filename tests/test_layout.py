@@ -191,9 +191,9 @@ def test_every_page_has_a_skip_link(contexts, server, path):
 
 def test_the_funnel_answer_no_does_not_offer_franceconnect_scopes(contexts, server):
     page = open_page(contexts, server, API + "demande-acces/#une-administration", DESKTOP)
-    panel = page.locator("details[data-audience][open]")
+    panel = page.locator("details[data-audience][open] .audience__today")
     assert "habilitation FranceConnect" in panel.locator(".next-steps").inner_text()
-    scopes_link = panel.get_by_role("link", name="choisissez ceux que votre démarche doit demander")
+    scopes_link = panel.get_by_role("link", name="choisissez-les ici")
     panel.get_by_label("Non").check()
     assert not scopes_link.is_visible()
     panel.get_by_label("Oui").check()
@@ -215,3 +215,19 @@ def test_without_javascript_nothing_inert_is_shown_on_a_phone(contexts, server, 
              "[data-eligibility-roles], .md-search")
     assert [el.evaluate("e => e.outerHTML.slice(0, 80)") for el in page.locator(inert).all() if el.is_visible()] == []
     page.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_no_link_to_act_on_leads_to_the_2022_form(contexts, server, size, javascript):
+    """Every page type as a reader gets it: the retired form is only ever linked from inside dated history,
+    and the history it sits in is marked as such where a reader can see it."""
+    for path in PAGES:
+        page = open_page(contexts, server, path, size, javascript)
+        outside = page.locator("a[href*='datapass.api.gouv.fr/api-statut-etudiant']").evaluate_all(
+            "links => links.filter(a => !a.closest('[data-history]')).map(a => a.outerHTML.slice(0, 120))")
+        assert outside == [], path
+        for history in page.locator("[data-history]").all():
+            if history.is_visible():
+                assert "Publié en 2022" in history.inner_text(), path
+        page.close()

@@ -26,9 +26,11 @@ def test_project_content_is_clean():
     assert not problems.items, [str(p) for p in problems.items]
     api = catalogue.apis["api-statut-etudiant"]
     assert api.producer.slug == "mesri"
-    assert [p.slug for p in api.partners] == ["renater"]
-    assert [e.is_eligible for e in api.access] == [-1, 1, 0]
-    assert api.access[0].who == ["Un particulier", "Un étudiant"]
+    assert [p.slug for p in api.partners] == ["renater", "dinum"]  # today's
+    assert [p.slug for p in api.history.partners] == ["renater"]  # as published in 2022
+    assert [e.is_eligible for e in api.history.entries] == [-1, 1, 0]
+    assert [a.eligible for a in api.access.audiences] == ["no", "yes", "no", "no"]
+    assert api.access.audiences[0].who == ["Un particulier", "Un étudiant"]
     assert len(api.scopes.version("v2").scopes) == 5 and len(api.scopes.current.use_cases) >= 4
 
 

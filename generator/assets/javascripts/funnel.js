@@ -13,11 +13,20 @@
     element.querySelectorAll("input[type=radio]").forEach(function (input) { input.checked = false; });
   }
 
+  function fragment() {
+    try { return decodeURIComponent(location.hash.slice(1)); } catch (error) { return ""; } // malformed: names nothing
+  }
+
+  // An audience answers to its id and to the anchors of the published entries it replaces (data-anchors).
+  function names(details, id) {
+    return !!id && (details.id === id || (details.dataset.anchors || "").split(" ").indexOf(id) !== -1);
+  }
+
   function applyHash(focus) {
     var list = audiences();
     if (!list.length) return;
-    var id = decodeURIComponent(location.hash.slice(1));
-    var target = list.find(function (d) { return d.id === id; });
+    var id = fragment();
+    var target = list.find(function (d) { return names(d, id); });
     list.forEach(function (d) { d.open = d === target; });
     // After the theme has handled the same history event (it resets focus), move focus to the opened choice.
     if (target && focus) setTimeout(function () { target.querySelector("summary").focus(); }, 0);
@@ -33,7 +42,7 @@
       details.addEventListener("toggle", function () {
         if (details.open) {
           list.forEach(function (other) { if (other !== details) other.open = false; });
-          if (location.hash !== "#" + details.id) history.pushState(null, "", "#" + details.id);
+          if (!names(details, fragment())) history.pushState(null, "", "#" + details.id);
         } else {
           clearAnswers(details);
           var anyOpen = list.some(function (d) { return d.open; });
