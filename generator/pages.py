@@ -6,6 +6,7 @@ our own autoescaping templates, and TOC tokens. The plugin hands them to MkDocs.
 
 from __future__ import annotations
 
+import datetime as _dt
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -74,6 +75,7 @@ def environment(custom_dir: Path | None = None, directory_urls: bool = True) -> 
                        directory_urls=directory_urls)
     env.filters["slug"] = components.slugify
     env.filters["date_fr"] = date_fr
+    env.filters["condition_text"] = condition_text
     env.filters["file_kind"] = _file_kind
     env.filters["uptime_level"] = lambda v: "good" if v >= 98 else ("medium" if v >= 90 else "bad")
     env.filters["percent"] = lambda v: (f"{v:.2f}".rstrip("0").rstrip(".")).replace(".", ",") + " %"
@@ -91,6 +93,21 @@ def date_fr(iso: str) -> str:
     if not (year.isdigit() and month.isdigit() and day.isdigit() and 1 <= int(month) <= 12):
         return str(iso)
     return f"{'1er' if int(day) == 1 else int(day)} {MONTHS[int(month) - 1]} {year}"
+
+
+def condition_text(condition: dict) -> str:
+    """A use case's filter condition as an integrator would write it."""
+    if "dates" in condition:
+        start, end = condition["dates"]
+        return f"{start} ≤ jour ≤ {end}"
+    field = condition.get("field", "")
+    if "equals" in condition:
+        return f"{field} = {json.dumps(condition['equals'], ensure_ascii=False)}"
+    if "in" in condition:
+        return f"{field} ∈ {{{', '.join(json.dumps(v, ensure_ascii=False) for v in condition['in'])}}}"
+    if condition.get("present"):
+        return f"{field} renvoyé"
+    return field
 
 
 def _file_kind(url: str) -> str:
@@ -204,12 +221,19 @@ def scopes_sections(scope_set) -> dict[str, str]:
     return sections
 
 
+def today() -> str:
+    """The day a use case's filter is evaluated on for pages read without JavaScript: the build's."""
+    return _dt.date.today().isoformat()
+
+
 def scopes_page(env, catalogue: Catalogue, api: Api) -> Page:
     r = Renderer(env, catalogue, 3, api)
     scope_set = api.scopes
     sections = scopes_sections(scope_set)
+    day = today()
+    results = {f"{v.id}/{case.id}": v.filter_result(case, day) for v in scope_set.versions for case in v.use_cases if case.rule}
     html = _render(env, "scopes.html", api=api, scopes=scope_set, data=dumps(scope_set.to_json()), r=r,
-                   notices=_notices(r, api), sections=sections)
+                   notices=_notices(r, api), sections=sections, results=results)
     toc = [{"level": 2, "id": anchor, "name": name, "children": []} for anchor, name in sections.items()]
     return Page(api.url + "scopes/index.md", f"Scopes FranceConnect – {api.title}", html, toc, api.tagline, "scopes",
                 "scopes")

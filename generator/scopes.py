@@ -31,6 +31,7 @@ SCOPE = Map(
     fields={
         "id": Field(Str(kind="id", doc="Identifiant exact à transmettre, ex. mesri_admissions."), required=True),
         "label": Field(Str(doc="Libellé lisible."), required=True),
+        "datapass_label": Field(Str(doc="Le nom que le formulaire DataPass donne à ce scope (la case à cocher)."), default=""),
         "role": Field(Str(doc="mask : ajoute des champs ; population : renvoie des entrées (celles qui remplissent `keeps`, toutes sans `keeps`)."), required=True),
         "summary": Field(Str(doc="Ce que fait le scope, en une ligne (Markdown en ligne : `code`)."), default=""),
         "fields": Field(List(Str(), doc="Champs de la réponse débloqués (noms dans l'enregistrement)."), default=list),
@@ -50,6 +51,20 @@ SCOPE = Map(
         "migration": Field(Str(doc="Comment passer à la version actuelle (version retirée)."), default=""),
     },
 )
+CONDITION = Map(
+    doc="Une condition qu'une entrée de la réponse doit remplir : `field` avec `equals`, `in` ou `present`, ou"
+        " `dates` (début, fin) qui encadrent `cover` (today : le jour de la lecture).",
+    unknown="error",
+    fields={
+        "field": Field(Str(doc="Champ de l'entrée, avec des points pour descendre : regime_formation.code.")),
+        "equals": Field(Json(doc="La valeur exacte attendue.")),
+        "in": Field(List(Json(), min_items=1, max_items=1000, doc="Les valeurs acceptées.")),
+        "present": Field(Bool(doc="true : le champ doit être renvoyé (non nul).")),
+        "dates": Field(List(Str(), min_items=2, max_items=2, doc="Champs de début et de fin, AAAA-MM-JJ.")),
+        "cover": Field(Str(choices=("today",), doc="Le jour que les dates doivent encadrer : today.")),
+        "label": Field(Str(doc="La condition en mots, pour la page."), default=""),
+    },
+)
 USE_CASE = Map(
     unknown="error",
     fields={
@@ -58,6 +73,8 @@ USE_CASE = Map(
         "description": Field(Str(), default=""),
         "scopes": Field(List(Str(kind="id"), min_items=1), required=True),
         "filter": Field(Str(doc="Le filtre que l'appelant applique à la réponse, ex. garder `est_inscrit: true`."), default=""),
+        "rule": Field(List(CONDITION, max_items=20, doc="Le même filtre, lisible par la machine : une entrée passe si elle"
+                           " remplit toutes les conditions ; l'usager passe si une entrée passe."), default=list),
         "replaces": Field(Str(kind="id", doc="Cas d'usage d'une version retirée que celui-ci remplace."), default=""),
     },
 )
@@ -83,6 +100,20 @@ VERSION = Map(
         "empty_answer": Field(Map(unknown="error", fields={
             "status": Field(Int(), default=200), "body": Field(Json(), default=dict), "note": Field(Str(), default="")},
             doc="Ce que l'API répond quand le choix ne renvoie aucune entrée.")),
+        "forbidden_answer": Field(Map(unknown="error", fields={
+            "status": Field(Int(), default=403), "body": Field(Json(), default=dict), "note": Field(Str(), default="")},
+            doc="Ce que l'API répond quand aucun scope accordé n'est un scope de données de cet appel (ceux qui ne"
+                " renvoient rien sur ce canal ne comptent pas).")),
+        "errors": Field(List(Map(unknown="error", fields={
+            "status": Field(Int(), required=True), "code": Field(Str(), default=""),
+            "title": Field(Str(), required=True), "when": Field(Str(), default="")}),
+            max_items=50, doc="Les erreurs que l'appel peut renvoyer : statut HTTP, code, titre, quand."), default=list),
+        "parameters": Field(List(Map(unknown="error", fields={
+            "name": Field(Str(kind="id"), required=True), "required": Field(Bool(), default=False),
+            "text": Field(Str(), required=True)}),
+            max_items=20, doc="Les paramètres de l'appel et ce qu'ils valent."), default=list),
+        "implementation": Field(Str(doc="Pour une version retirée : quelle implémentation l'aperçu suit, et quand elle a"
+                                    " servi (Markdown en ligne)."), default=""),
         "messages": Field(Map(values=Str(), doc="Textes des avertissements : no_population, no_entries, minimisation."), default=dict),
         "body": Field(Bool(doc="true : la liste de scopes du corps de la fiche décrit cette version."), default=False),
         "sections": Field(List(Str(), max_items=20, doc="Titres des sections du corps qui décrivent cette version : une"
@@ -96,6 +127,9 @@ SPEC = Map(
     fields={
         "base_scopes": Field(List(Str(kind="id"), doc="Scopes de toute requête : openid et les données d'identité."), default=lambda: list(IDENTITY_PIVOT)),
         "authorize_endpoint": Field(Str(kind="url", doc="Point d'autorisation (environnement d'intégration)."), default=AUTHORIZE_ENDPOINT),
+        "identity_alias": Field(Str(kind="id", doc="Le scope qui vaut toutes les données d'identité, ex. identite_pivot."),
+                                default=""),
+        "integration_note": Field(Str(doc="Quel environnement FranceConnect utiliser pour l'intégration."), default=""),
         "versions": Field(List(VERSION, min_items=1, max_items=10, doc="Versions des scopes, la version en service d'abord.")),
         **{key: Field(f.check, default=f.default) for key, f in _VERSION_FIELDS.items()},
     },
@@ -107,7 +141,7 @@ MESSAGES = {
                      "strictement nécessaires (article L114-8 du CRPA, minimisation des données du RGPD)."),
     "no_population": "Aucune entrée ne sera renvoyée : ce choix ne contient aucun scope qui sélectionne des entrées.",
     "no_entries": "Ce choix ne renvoie aucune entrée.",
-    "requires": "« {scope} » ne renvoie rien sans « {required} » : ce scope a été ajouté.",
+    "requires": "« {scope} » ne renvoie rien sans « {required} » : les deux sont cochés ensemble.",
     "withheld": "« {scope} » ne renvoie rien sur ce canal.",
 }
 
@@ -117,11 +151,46 @@ class Scope(record(SCOPE, "Scope")):
         return [self.rename.get(name, name) for name in self.fields]
 
 
-UseCase = record(USE_CASE, "UseCase", "A use case: what an administration wants to know, and the scopes that answer it.")
+class UseCase(record(USE_CASE, "UseCase", "A use case: what an administration wants to know, and the scopes that answer it.")):
+    def check(self, entries, today: str) -> list[bool]:
+        """Which entries of a response pass the use case's filter on `today` (AAAA-MM-JJ)."""
+        return [isinstance(entry, dict) and all(_holds(c, entry, today) for c in self.rule) for entry in entries]
+
+    def reads(self) -> set[str]:
+        """The top-level entry fields its filter reads."""
+        names = {c["field"].split(".")[0] for c in self.rule if c.get("field")}
+        return names | {name for c in self.rule for name in c.get("dates", [])}
+
+
+def _path(entry, dotted: str):
+    value = entry
+    for part in dotted.split("."):
+        value = _own(value, part)
+    return value
+
+
+def _holds(condition: dict, entry: dict, today: str) -> bool:
+    """One condition on one entry; a field the response does not hold fails it (the caller cannot check it)."""
+    if "dates" in condition:
+        start, end = (_path(entry, name) for name in condition["dates"])
+        return isinstance(start, str) and isinstance(end, str) and start <= today <= end
+    value = _path(entry, condition.get("field", ""))
+    if "equals" in condition:
+        return _same(value, condition["equals"])
+    if "in" in condition:
+        return any(_same(value, accepted) for accepted in condition["in"])
+    if condition.get("present"):
+        return value is not None
+    return True
+
+
+def _same(a, b) -> bool:
+    """JSON equality, as the page compares (true is not 1)."""
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
 class Version(record(VERSION, "Version", base_scopes=(list, lambda: list(IDENTITY_PIVOT)),
-                    authorize_endpoint=(str, AUTHORIZE_ENDPOINT),
+                    authorize_endpoint=(str, AUTHORIZE_ENDPOINT), identity_alias=(str, ""), integration_note=(str, ""),
                     declared=(bool, True),  # False: scraped from the body, so no roles and no preview
                     identity_known=(bool, True))):  # False: the API's identity scopes are unknown (body fallback)
     """One generation of an API's scopes, with the rules that say what a choice returns."""
@@ -148,10 +217,9 @@ class Version(record(VERSION, "Version", base_scopes=(list, lambda: list(IDENTIT
                     pending.append(required)
         return [s.id for s in self.scopes if s.id in chosen]
 
-    def added(self, ids) -> list[tuple[str, str]]:
-        """(scope, required) pairs that `resolve` added."""
-        given = {self.canonical(i) for i in ids}
-        return [(s.id, r) for s in self.by_id(given) for r in s.requires if r not in given]
+    def required(self, ids) -> list[tuple[str, str]]:
+        """(scope, required) for each chosen scope that needs another: said as long as the choice holds it."""
+        return [(s.id, r) for s in self.by_id(self.resolve(ids)) for r in s.requires]
 
     def by_id(self, ids) -> list[Scope]:
         wanted = set(ids)
@@ -196,29 +264,67 @@ class Version(record(VERSION, "Version", base_scopes=(list, lambda: list(IDENTIT
             out[self.entries] = kept
         return out
 
-    def returns_entries(self, ids) -> bool:
-        return bool(self.preview(ids).get(self.entries))
-
     def answer(self, ids, record: dict | None = None) -> dict:
-        """What the API answers: the data in its envelope, or, when the choice keeps no entry, the
-        answer the content documents for that case (`empty_answer`), with a note in words."""
-        data = self.preview(ids, record)
+        """What the API answers, as production does: the documented refusal when no chosen scope returns data on
+        this channel, the documented empty answer when no entry is kept, else the data in its envelope."""
         chosen = self.by_id(self.resolve(ids))
-        if chosen and self.has_populations and not data.get(self.entries):
+        if self.forbidden_answer and not [s for s in chosen if not s.withheld]:
+            return {"status": self.forbidden_answer["status"], "body": self.forbidden_answer["body"],
+                    "note": self.forbidden_answer["note"]}
+        data = self.preview(ids, record)
+        note = ""
+        if self.has_populations and not data.get(self.entries):
             if self.empty_answer:
                 return {"status": self.empty_answer["status"], "body": self.empty_answer["body"], "note": self.empty_answer["note"]}
-            selects = any(s.role == "population" for s in chosen)
-            note = self.message("no_entries") if selects else self.message("no_population")
-        else:
-            note = ""
+            if chosen:
+                selects = any(s.role == "population" for s in chosen)
+                note = self.message("no_entries") if selects else self.message("no_population")
         body = {self.envelope: data, "links": {}, "meta": {}} if self.envelope else data
         return {"status": 200, "body": body, "note": note}
+
+    def entries_of(self, body) -> list:
+        """The entries of an answer's body (inside its envelope)."""
+        data = _own(body, self.envelope) if self.envelope else body
+        entries = _own(data, self.entries)
+        return entries if isinstance(entries, list) else []
+
+    def record_of(self, value) -> dict | None:
+        """A pasted response (whole, or only its data) as this version's record; None when it has another shape."""
+        for candidate in (_own(value, self.envelope) if self.envelope else None, value):
+            if isinstance(candidate, dict) and self.entries in candidate:
+                return candidate
+        return None
+
+    def error_status(self, value) -> int | None:
+        """A pasted error body: its HTTP status from the version's `errors` (0 when the code is unknown), or None."""
+        if not isinstance(value, dict):
+            return None
+        errors = _own(value, "errors")
+        if isinstance(errors, list) and errors:
+            code = _own(errors[0], "code")
+        elif isinstance(_own(value, "error"), str):
+            code = value["error"]
+        else:
+            return None
+        statuses = [e["status"] for e in self.errors if e.get("code") == code]
+        empty = self.empty_answer or {}
+        if not statuses and _own(empty.get("body"), "error") == code:
+            statuses = [empty["status"]]
+        return statuses[0] if statuses else 0
+
+    def filter_result(self, case: UseCase, today: str, record: dict | None = None) -> dict:
+        """A use case's filter applied to what production answers for its scopes, on `today`."""
+        answer = self.answer(case.scopes, record)
+        entries = self.entries_of(answer["body"]) if answer["status"] == 200 else []
+        kept = case.check(entries, today)
+        return {"today": today, "status": answer["status"], "total": len(entries), "kept": sum(kept),
+                "entries": kept, "passes": any(kept)}
 
     def warnings(self, ids) -> list[str]:
         """Plain-French cautions for a choice; the widget computes the same ones."""
         given = [self.canonical(i) for i in ids]
         chosen = self.by_id(self.resolve(ids))
-        notes = [self.message("requires", scope=s, required=r) for s, r in self.added(ids)]
+        notes = [self.message("requires", scope=s, required=r) for s, r in self.required(ids)]
         notes += [s.warning or self.message("withheld", scope=s.id) for s in chosen if s.withheld]
         notes += [s.warning for s in chosen if s.warning and not s.withheld]
         notes += [s.conflict for s in chosen if s.conflict and s.id in given]
@@ -283,6 +389,15 @@ class ScopeSet:
                                  "new": current.resolve(new.scopes), "note": new.filter, "title": case.title})
         return rows
 
+    def forward(self, version: Version, ids) -> dict:
+        """Where a choice made in a retired version leads in the current one: the scopes that replace it, or, when the
+        choice is exactly a retired use case that has a successor, that use case (it keeps what the old one returned)."""
+        current, chosen = self.current, version.resolve(ids)
+        old_case = next((c for c in version.use_cases if chosen and version.resolve(c.scopes) == chosen), None)
+        case = next((c for c in current.use_cases if old_case and c.replaces == old_case.id), None)
+        new = case.scopes if case else [r for s in version.by_id(chosen) for r in s.replaced_by]
+        return {"scopes": current.resolve(new), "use_case": case.id if case else ""}
+
     def to_json(self) -> dict:
         return {"default_version": self.current.id, "declared": self.declared,
                 "versions": [v.to_json() for v in self.ordered]}
@@ -346,6 +461,7 @@ def _version(data: dict, where: tuple, doc: Document, problems: Problems, base: 
                 problems.error(doc.path, doc.line(*where, "use_cases", index, "scopes", j),
                                f"{label}.use_cases[{index}].scopes[{j}]: scope « {sid} » non déclaré", "dangling scope")
         use_cases.append(UseCase(**{**raw, "scopes": [s for s in raw["scopes"] if s in known]}))
+    _check_rules(use_cases, scopes, where, doc, problems)
     example = data.get("example", {})
     if not isinstance(example, dict):
         problems.error(doc.path, doc.line(*where, "example"), f"{label}.example: doit être une table", "type")
@@ -356,12 +472,42 @@ def _version(data: dict, where: tuple, doc: Document, problems: Problems, base: 
     for key in set(data.get("messages", {})) - set(MESSAGES):
         problems.warn(doc.path, doc.line(*where, "messages", key), f"{label}.messages.{key}: message inconnu ({', '.join(MESSAGES)})", "unknown key")
     fields = {k: data[k] for k in ("id", "label", "status", "since", "until", "source", "summary", "endpoint", "envelope",
-                                   "empty_answer", "messages", "body", "sections", "entries") if k in data}
+                                   "empty_answer", "messages", "body", "sections", "entries", "forbidden_answer", "errors",
+                                   "parameters", "implementation") if k in data}
     return Version(**{"id": "v1", "label": "", **fields}, scopes=scopes, use_cases=use_cases, example=example, **base)
 
 
+def _check_rules(use_cases: list[UseCase], scopes: list[Scope], where: tuple, doc: Document, problems: Problems) -> None:
+    """Minimisation made checkable: a use case with a rule asks for no scope whose data the rule does not read, and
+    its rule reads nothing that its scopes do not return."""
+    label = ".".join(str(p) for p in where)
+    by_id = {s.id: s for s in scopes}
+    written = _own(_own_path(doc.meta, where), "use_cases") or []
+    for case in use_cases:
+        if not case.rule:
+            continue
+        index = next((i for i, raw in enumerate(written) if _own(raw, "id") == case.id), 0)
+        asked = [by_id[i] for i in case.scopes if i in by_id]
+        returned = {name for s in asked if not s.withheld for name in s.output_fields()}
+        for scope in asked:
+            if scope.role == "mask" and not scope.withheld and not set(scope.output_fields()) & case.reads():
+                problems.warn(doc.path, doc.line(*where, "use_cases", index, "scopes"),
+                              f"{label}.use_cases[{index}].scopes: « {scope.id} » est demandé mais le filtre (`rule`) ne lit"
+                              f" aucun de ses champs ({', '.join(scope.output_fields())}) : minimisation", "minimisation")
+        for name in sorted(case.reads() - returned):
+            problems.warn(doc.path, doc.line(*where, "use_cases", index, "rule"),
+                          f"{label}.use_cases[{index}].rule: le filtre lit « {name} », qu'aucun scope du cas ne renvoie",
+                          "minimisation")
+
+
+def _own_path(value, path: tuple):
+    for part in path:
+        value = value[part] if isinstance(value, list) and isinstance(part, int) and part < len(value) else _own(value, part)
+    return value
+
+
 def from_meta(data: dict, doc: Document, problems: Problems) -> ScopeSet | None:
-    base = {"base_scopes": data["base_scopes"], "authorize_endpoint": data["authorize_endpoint"]}
+    base = {key: data[key] for key in ("base_scopes", "authorize_endpoint", "identity_alias", "integration_note")}
     if "versions" in data:
         written = doc.meta.get("franceconnect", {})
         for key in ("scopes", "use_cases", "example", "entries"):

@@ -51,7 +51,7 @@ def test_v3_is_what_a_developer_sees_first(page, server, declared):
                             "mesri_admissions mesri_admission_inscrit")
     assert got["preview"] == declared.current.answer(case.scopes)["body"]
     assert declared.current.authorize_url(case.scopes) == page.locator('[data-output="url"]').inner_text()
-    assert page.url.endswith("?scopes=mesri_admissions,mesri_admission_inscrit")
+    assert page.url.endswith("?cas=statut-etudiant&scopes=mesri_admissions,mesri_admission_inscrit")
     assert axe(page) == []
 
 
@@ -78,7 +78,9 @@ def test_sub_scope_ticks_its_base_and_says_so(page, server):
     page.check("input[value=mesri_admission_commune_etudes]")
     got = state(page)
     assert got["checked"] == ["mesri_admissions", "mesri_admission_commune_etudes"]
-    assert "a été ajouté" in got["warnings"][0]
+    assert "cochés ensemble" in got["warnings"][0]
+    page.check("input[value=mesri_admission_inscrit]")  # the explanation stays while the choice holds
+    assert "cochés ensemble" in state(page)["warnings"][0]
     page.uncheck("input[value=mesri_admissions]")  # a sub-scope never stands alone
     assert state(page)["checked"] == []
 
@@ -97,7 +99,7 @@ def test_unknown_ids_are_named_and_use_cases_restored(page, server):
     open_chooser(page, server + SCOPES + "?scopes=mesri_admissions,mesri_admission_inscrit,mesri_nimporte")
     unknown = page.locator('[data-output="unknown"]')
     assert unknown.is_visible() and "mesri_nimporte" in unknown.inner_text()
-    assert page.is_checked("#uc-v3-statut-etudiant") and page.is_checked("#uc-v3-etudiants-admis")
+    assert page.is_checked("#uc-v3-statut-etudiant") and not page.is_checked("#uc-v3-etudiants-admis")
     alias = "mesri_admission_etablissement_etude"  # FranceConnect's spelling reads as the same scope
     open_chooser(page, server + SCOPES + f"?scopes={alias}")
     assert state(page)["checked"] == ["mesri_admissions", "mesri_admission_etablissement_etudes"]
@@ -193,7 +195,7 @@ def test_warnings_in_plain_french(page, server):
 
 def test_keyboard_and_use_case_untick(page, server):
     open_chooser(page, server + SCOPES)
-    page.focus("#uc-v3-etudiants-admis")
+    page.focus("#uc-v3-statut-etudiant")
     page.keyboard.press("Space")
     assert state(page)["checked"] == ["mesri_admissions", "mesri_admission_inscrit"]
     assert page.locator("[data-output=status]").inner_text().startswith("2 scopes choisis")
@@ -225,3 +227,150 @@ def test_fallback_chooser_on_the_unmodified_seed(page, tmp_path_factory):
         assert axe(page) == []
     finally:
         srv.shutdown()
+
+
+def status_of(page) -> int:
+    note = page.locator('[data-output="answer-note"]').inner_text()
+    return int(note.split("HTTP ", 1)[1].split(".")[0])
+
+
+@pytest.mark.parametrize("version_id", ["v3", "v2"])
+def test_the_status_is_production_s_for_every_choice(page, server, declared, version_id):
+    """No data scope over FranceConnect is a 403, no enrolment kept in V2 a 404: never an empty 200."""
+    version = declared.version(version_id)
+    ids = [s.id for s in version.scopes]
+    suffix = "" if version.current else f"version={version_id}&"
+    for size in (0, 1):
+        for combo in itertools.combinations(ids, size):
+            open_chooser(page, server + SCOPES + "?" + suffix + "scopes=" + ",".join(combo))
+            answer = version.answer(combo)
+            assert status_of(page) == answer["status"], combo
+            assert state(page)["preview"] == answer["body"], combo
+    assert declared.current.answer([])["status"] == 403 and declared.version("v2").answer([])["status"] == 404
+
+
+def paste(page, value) -> None:
+    """Paste as a person does (clipboard, then Ctrl+V), so the page sees a real paste."""
+    page.evaluate("text => navigator.clipboard.writeText(text)", value if isinstance(value, str) else json.dumps(value))
+    page.locator('[data-input="record"]').focus()
+    page.keyboard.press("ControlOrMeta+A")  # over what was there, in one input event
+    page.keyboard.press("ControlOrMeta+V")
+
+
+@pytest.fixture
+def clipboard_page(browser):
+    context = steady_context(browser, permissions=["clipboard-read", "clipboard-write"])
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def test_the_paste_box_recognises_errors_and_other_versions(clipboard_page, server, declared):
+    page = clipboard_page
+    open_chooser(page, server + SCOPES + "?cas=statut-etudiant")
+    page.click(".chooser-paste > summary")
+    unknown = {"errors": [{"code": "25003", "title": "Aucun étudiant n'a pu être trouvé.", "detail": "…",
+                           "source": None, "meta": {"provider": "MESRI"}}]}
+    paste(page, unknown)
+    page.wait_for_function("document.querySelector('[data-output=answer-note]').textContent.startsWith('HTTP 404')")
+    assert state(page)["preview"] == unknown  # shown as that error, whatever the scopes
+    page.uncheck("input[value=mesri_admission_inscrit]")
+    assert status_of(page) == 404 and state(page)["preview"] == unknown
+
+    v2_body = {"nom": "Dupont", "prenom": "Jean", "inscriptions": [{"statut": "admis", "regime": "formation initiale"}]}
+    paste(page, v2_body)
+    error = page.locator('[data-output="record-error"]')
+    error.wait_for(state="visible")
+    assert "version V2" in error.inner_text() and state(page)["preview"] == unknown  # nothing changed
+    page.locator("[data-switch]").click()
+    assert state(page)["version"] == ["v2"]
+    page.check("input[value=mesri_admission]")
+    assert state(page)["preview"] == declared.version("v2").answer(["mesri_admission"], v2_body)["body"]
+
+    page.check("#version-choice-v3")
+    paste(page, {"data": {"autre_chose": []}})
+    page.wait_for_function("document.querySelector('[data-output=record-error]').textContent.includes('forme attendue')")
+    deep = {"data": {"admissions": [{"date_debut": "2025-09-01", "date_fin": "2026-08-31",
+                                     "x": json.loads("[" * 60 + "]" * 60)}]}}
+    paste(page, deep)  # deeply nested but valid: read, never called invalid
+    page.wait_for_function("!document.querySelector('[data-output=record-error]').textContent")
+    assert state(page)["preview"] == declared.current.answer(["mesri_admissions"] if state(page)["checked"] else [],
+                                                             deep["data"])["body"]
+    assert axe(page) == []
+
+
+def test_on_a_phone_the_paste_result_is_in_view(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, reduced_motion="reduce",
+                                  permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    open_chooser(page, server + SCOPES + "?scopes=mesri_admissions")
+    page.click(".chooser-paste > summary")
+    box = page.locator('[data-input="record"]')
+    form_width = page.locator("[data-scope-chooser]").evaluate("e => e.getBoundingClientRect().width")
+    assert box.evaluate("e => e.getBoundingClientRect().width") >= form_width - 40  # full width
+    paste(page, {"data": {"admissions": [{"date_debut": "2025-09-01", "date_fin": "2026-08-31"}]}})
+    page.wait_for_function("document.querySelector('[data-output=preview]').textContent.includes('2025-09-01')")
+    top = page.locator('[data-output="preview"]').evaluate("e => e.getBoundingClientRect().top")
+    assert 0 <= top < page.viewport_size["height"]
+    context.close()
+
+
+def test_a_use_case_filter_runs_on_today(clipboard_page, server, declared):
+    page = clipboard_page
+    open_chooser(page, server + SCOPES + "?version=v3&cas=statut-etudiant")
+    assert page.is_checked("#uc-v3-statut-etudiant") and not page.is_checked("#uc-v3-etudiants-admis")
+    today = page.evaluate("(() => { const d = new Date(); return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0')"
+                          " + '-' + String(d.getDate()).padStart(2, '0'); })()")
+    case = next(c for c in declared.current.use_cases if c.id == "statut-etudiant")
+    verdict = page.locator('[data-output="filter"] [data-use-case="statut-etudiant"]')
+    expected = declared.current.filter_result(case, today)
+    assert verdict.get_attribute("data-passes") == ("true" if expected["passes"] else "false")
+    year = int(today[:4])
+    running = {"date_debut": f"{year - 1}-01-01", "date_fin": f"{year + 1}-12-31", "est_inscrit": True}
+    record = {"data": {"admissions": [{**running, "est_inscrit": False}, running]}, "links": {}, "meta": {}}
+    page.click(".chooser-paste > summary")
+    paste(page, record)
+    page.wait_for_function("document.querySelector('[data-output=filter] [data-use-case]').dataset.passes === 'true'")
+    assert declared.current.filter_result(case, today, record["data"])["entries"] == [False, True]
+    assert "(n° 2)" in verdict.inner_text()
+    assert axe(page) == []
+
+
+def test_old_links_lead_forward(page, server, declared):
+    open_chooser(page, server + SCOPES + "?scopes=mesri_admission")
+    assert state(page)["version"] == ["v2"]
+    forward = page.locator('[data-output="forward"]')
+    assert forward.is_visible() and "remplacé en V3" in forward.inner_text()
+    assert axe(page) == []
+    page.locator("[data-forward]").click()
+    admitted = next(c for c in declared.current.use_cases if c.id == "etudiants-admis")
+    got = state(page)
+    assert got["version"] == ["v3"] and got["checked"] == declared.current.resolve(admitted.scopes)
+    assert page.is_checked("#uc-v3-etudiants-admis") and "cas=etudiants-admis" in page.url
+
+    open_chooser(page, server + SCOPES + "?version=v3&scopes=mesri_admission,mesri_admissions")
+    notes = page.locator('[data-output="unknown"]')
+    assert "version V2" in notes.inner_text() and "inconnu" not in notes.inner_text()
+    assert state(page)["checked"] == ["mesri_admissions"]
+    notes.get_by_role("button", name="Ouvrir la version V2").click()
+    assert state(page)["version"] == ["v2"] and state(page)["checked"] == ["mesri_admission"]
+
+
+@pytest.mark.parametrize("query", ["scopes=mesri_admissions+mesri_admission_inscrit",
+                                   "scopes=mesri_admissions%20mesri_admission_inscrit",
+                                   "scopes=mesri_admissions&scopes=mesri_admission_inscrit",
+                                   "scopes=openid,given_name,identite_pivot,mesri_admissions,mesri_admission_inscrit"])
+def test_links_are_read_as_people_write_them(page, server, query):
+    open_chooser(page, server + SCOPES + "?" + query)
+    assert state(page)["checked"] == ["mesri_admissions", "mesri_admission_inscrit"]
+    notes = page.locator('[data-output="unknown"]').inner_text() if page.locator('[data-output="unknown"]').is_visible() else ""
+    assert "ignoré" not in notes
+    if "openid" in query:
+        assert "toujours envoyés" in notes
+
+
+def test_an_unknown_version_is_named(page, server):
+    open_chooser(page, server + SCOPES + "?version=v9&scopes=mesri_admissions")
+    notes = page.locator('[data-output="unknown"]')
+    assert "« v9 » n'existe pas" in notes.inner_text() and state(page)["version"] == ["v3"]
+    assert state(page)["checked"] == ["mesri_admissions"]

@@ -157,7 +157,7 @@ def test_scopes_page_without_javascript(site):
     assert headings[0] == "Choisir ses scopes" and headings[2].startswith("Version V3 (en service")
     assert any(h.startswith("Version V2 (historique") for h in headings) and "Passer de V2 à V3" in headings
     cases = page.css("section.use-case")
-    assert len(cases) == 8
+    assert len(cases) == 9
     for case in cases:
         values = [dd.text() for dd in case.css("dd")]
         assert values[0].startswith("openid ") and values[1].startswith("https://fcp-low.integ01.dev-franceconnect.fr/")

@@ -125,7 +125,7 @@ def test_a_table_wider_than_the_screen_shows_that_it_scrolls(contexts, server, p
     """The cue is the scrolling box's edge shadow, drawn only on the side where the table continues."""
     page = open_page(contexts, server, path, PHONE, javascript)
     cues = page.evaluate("""() => {
-        const table = document.querySelector('article table');
+        const table = [...document.querySelectorAll('article table')].find(t => t.offsetParent !== null);  // the first shown
         table.querySelector('td').style.minWidth = '1500px';
         const scrollers = [];
         for (let e = table; e && e.tagName !== 'ARTICLE'; e = e.parentElement) {

@@ -93,7 +93,9 @@ def test_v3_3_all_fc_scopes(v3):
 
 def test_v3_4_sub_scope_alone_gets_its_base(v3):
     assert v3.resolve(["mesri_admission_inscrit"]) == ["mesri_admissions", "mesri_admission_inscrit"]
-    assert v3.added(["mesri_admission_inscrit"]) == [("mesri_admission_inscrit", "mesri_admissions")]
+    assert v3.required(["mesri_admission_inscrit"]) == [("mesri_admission_inscrit", "mesri_admissions")]
+    # the explanation holds while the choice does, not only on the click that added the base
+    assert v3.required(["mesri_admissions", "mesri_admission_inscrit"]) == [("mesri_admission_inscrit", "mesri_admissions")]
     assert "mesri_admissions" in v3.warnings(["mesri_admission_inscrit"])[0]
     assert v3.scope_string(["mesri_admission_inscrit"]).endswith("mesri_admissions mesri_admission_inscrit")
     # without the chooser's help, the API would send no admissions key at all
@@ -109,8 +111,84 @@ def test_v3_5_identite_never_comes_over_franceconnect(v3):
 def test_v3_answer_is_enveloped_and_says_when_nothing_comes(v3):
     answer = v3.answer(["mesri_admissions"], S1_3)
     assert answer["status"] == 200 and answer["body"] == {"data": {"admissions": DATES[:1]}, "links": {}, "meta": {}}
-    empty = v3.answer(["mesri_identite"], S1_3)
-    assert empty["body"]["data"] == {} and "mesri_admissions" in empty["note"]
+    for ids in ([], ["mesri_identite"]):  # identity is dropped over FranceConnect: no data scope, so 403 00100
+        refused = v3.answer(ids, S1_3)
+        assert refused["status"] == 403 and refused["body"]["errors"][0]["code"] == "00100", ids
+    empty = v3.answer(["mesri_admissions"], {"admissions": []})
+    assert empty["status"] == 200 and empty["body"]["data"] == {"admissions": []} and empty["note"]
+
+
+def test_v2_answers_404_whenever_no_enrolment_is_kept(v2):
+    for ids in ([], ["mesri_identifiant"], ["mesri_etablissements"], ["mesri_inscription_autre"]):
+        answer = v2.answer(ids, S1)
+        assert answer["status"] == 404 and answer["body"]["error"] == "no_enrollment", ids
+    assert v2.answer(["mesri_inscription_etudiant"], S1)["status"] == 200
+
+
+def test_errors_and_call_are_content(v3, v2):
+    codes = {(e["status"], e["code"]) for e in v3.errors}
+    assert {(401, "50001"), (401, "50002"), (401, "50003"), (403, "00100"), (404, "25003"), (422, "00203"),
+            (422, "00210"), (429, "00429")} <= codes
+    assert v3.error_status({"errors": [{"code": "25003", "title": "x"}]}) == 404
+    assert v3.error_status({"errors": [{"code": "99999"}]}) == 0  # an error, of a status the content does not know
+    assert v3.error_status({"data": {"admissions": []}}) is None
+    assert v2.error_status({"error": "no_enrollment"}) == 404
+    [recipient] = v3.parameters
+    assert recipient["name"] == "recipient" and recipient["required"] and "422" in recipient["text"]
+    assert v2.implementation and "404" in v2.implementation
+
+
+def test_a_pasted_body_is_read_by_its_shape(v3, v2):
+    staging = {"data": {"admissions": [A3]}, "links": {}, "meta": {}}
+    assert v3.record_of(staging) == staging["data"] and v2.record_of(staging) is None
+    v2_body = {"nom": "Dupont", "inscriptions": []}
+    assert v2.record_of(v2_body) == v2_body and v3.record_of(v2_body) is None
+    assert v3.record_of({"data": {"autre": 1}}) is None
+
+
+def test_use_case_filters_run_on_the_answer(v3):
+    cases = {c.id: c for c in v3.use_cases}
+    now = {**A3, "date_debut": "2026-09-01", "date_fin": "2027-08-31"}
+    record = {"admissions": [A3, now, {**now, "est_inscrit": False}]}
+    result = v3.filter_result(cases["statut-etudiant"], "2026-12-05", record)
+    assert result["entries"] == [False, True, False] and result["passes"]
+    assert not v3.filter_result(cases["statut-etudiant"], "2026-12-05", S2_3)["passes"]  # nothing covers that day
+    assert v3.filter_result(cases["etudiants-admis"], "2026-12-05", S2_3)["entries"] == [False, False, True]
+    # V2's formation initiale is RF1 to RF4: the local aid keeps an apprentice (RF4), not continuing education
+    apprentice = {**now, "regime_formation": {"libelle": "apprentissage", "code": "RF4"}}
+    continuing = {**now, "regime_formation": {"libelle": "formation continue", "code": "RF5"}}
+    local = v3.filter_result(cases["aide-locale"], "2026-12-05", {"admissions": [apprentice, continuing]})
+    assert local["entries"] == [True, False]
+
+
+def test_every_use_case_asks_only_for_what_its_filter_reads(v3):
+    for case in v3.use_cases:
+        asked = [s for s in v3.by_id(case.scopes) if s.role == "mask" and not s.withheld]
+        for scope in asked:
+            assert set(scope.output_fields()) & case.reads(), (case.id, scope.id)
+
+
+def test_migration_keeps_what_v2_returned(scope_set):
+    v2, v3 = scope_set.version("v2"), scope_set.current
+    for old in v2.use_cases:
+        new = next(c for c in v3.use_cases if c.replaces == old.id)
+        returned = {f for s in v2.by_id(v2.resolve(old.scopes)) for f in s.output_fields()}
+        needs = set()
+        if "etablissement" in returned:
+            needs |= {"mesri_admission_etablissement_etudes", "mesri_admission_commune_etudes"}
+        if "mesri_admission" in old.scopes:
+            needs.add("mesri_admission_regime_formation")
+        assert needs <= set(v3.resolve(new.scopes)), (old.id, new.id)
+        fi_only = "mesri_inscription_etudiant" in old.scopes and "mesri_inscription_autre" not in old.scopes
+        if fi_only:
+            assert any(c.get("field") == "regime_formation.code" and set(c["in"]) == {"RF1", "RF2", "RF3", "RF4"}
+                       for c in new.rule), new.id
+    assert scope_set.forward(v2, ["mesri_inscription_etudiant", "mesri_etablissements"])["use_case"] == "aide-locale"
+    admitted = next(c for c in v3.use_cases if c.id == "etudiants-admis")
+    assert scope_set.forward(v2, ["mesri_admission"]) == {"scopes": v3.resolve(admitted.scopes), "use_case": "etudiants-admis"}
+    loose = scope_set.forward(v2, ["mesri_etablissements"])
+    assert loose == {"scopes": ["mesri_admissions", "mesri_admission_commune_etudes", "mesri_admission_etablissement_etudes"],
+                     "use_case": ""}
 
 
 def test_naming_conflict_is_content(v3):

@@ -34,12 +34,11 @@
     return version.scopes.filter(function (s) { return chosen[s.id]; }).map(function (s) { return s.id; });
   }
 
-  function added(version, ids) {
-    var given = ids.map(function (id) { return canonical(version, id); });
+  // Every chosen scope that needs another: said for as long as the choice holds it.
+  function required(version, ids) {
     var out = [];
-    version.scopes.forEach(function (s) {
-      if (given.indexOf(s.id) === -1) return;
-      s.requires.forEach(function (r) { if (given.indexOf(r) === -1) out.push([s.id, r]); });
+    byId(version, resolve(version, ids)).forEach(function (s) {
+      s.requires.forEach(function (r) { out.push([s.id, r]); });
     });
     return out;
   }
@@ -83,24 +82,76 @@
   }
 
   function answer(version, ids, record) {
-    var data = preview(version, ids, record);
     var chosen = byId(version, resolve(version, ids));
+    var fb = version.forbidden_answer;
+    if (fb && !chosen.some(function (s) { return !s.withheld; })) return {status: fb.status, body: fb.body, note: fb.note};
+    var data = preview(version, ids, record);
     var note = "";
     var entries = own(data, version.entries);
-    if (chosen.length && version.has_populations && !(entries && entries.length)) {
+    if (version.has_populations && !(entries && entries.length)) {
       if (version.empty_answer) return {status: version.empty_answer.status, body: version.empty_answer.body, note: version.empty_answer.note};
-      var selects = chosen.some(function (s) { return s.role === "population"; });
-      note = message(version, selects ? "no_entries" : "no_population", {});
+      if (chosen.length) {
+        var selects = chosen.some(function (s) { return s.role === "population"; });
+        note = message(version, selects ? "no_entries" : "no_population", {});
+      }
     }
     var body = data;
     if (version.envelope) { body = {}; body[version.envelope] = data; body.links = {}; body.meta = {}; }
     return {status: 200, body: body, note: note};
   }
 
+  function entriesOf(version, body) {
+    var data = version.envelope ? own(body, version.envelope) : body;
+    var entries = own(data, version.entries);
+    return Array.isArray(entries) ? entries : [];
+  }
+
+  // A use case's filter, as in Python: a field the response lacks fails its condition.
+  function path(entry, dotted) {
+    return dotted.split(".").reduce(function (value, part) { return own(value, part); }, entry);
+  }
+  function holds(condition, entry, today) {
+    if (condition.dates) {
+      var start = path(entry, condition.dates[0]), end = path(entry, condition.dates[1]);
+      return typeof start === "string" && typeof end === "string" && start <= today && today <= end;
+    }
+    var value = path(entry, condition.field || "");
+    if ("equals" in condition) return equal(value, condition.equals);
+    if ("in" in condition) return condition.in.some(function (accepted) { return equal(value, accepted); });
+    if (condition.present) return value !== null && value !== undefined;
+    return true;
+  }
+  function check(useCase, entries, today) {
+    return entries.map(function (entry) {
+      return entry !== null && typeof entry === "object" && !Array.isArray(entry) &&
+        useCase.rule.every(function (c) { return holds(c, entry, today); });
+    });
+  }
+
+  // What a pasted text is: an error body, a response of this version, of another one, or nothing we can read.
+  function errorStatus(version, value) {
+    var errors = own(value, "errors");
+    var code;
+    if (Array.isArray(errors) && errors.length) code = own(errors[0], "code");
+    else if (typeof own(value, "error") === "string") code = value.error;
+    else return null;
+    var found = version.errors.filter(function (e) { return e.code === code; }).map(function (e) { return e.status; });
+    var empty = version.empty_answer;
+    if (!found.length && empty && own(empty.body, "error") === code) found = [empty.status];
+    return found.length ? found[0] : 0;
+  }
+  // A pasted response, whole or only its data, as this version's record; null when it has another shape.
+  function recordOf(version, value) {
+    var candidates = [version.envelope ? own(value, version.envelope) : null, value];
+    return candidates.find(function (c) {
+      return c !== null && typeof c === "object" && !Array.isArray(c) && Object.prototype.hasOwnProperty.call(c, version.entries);
+    }) || null;
+  }
+
   function warnings(version, ids) {
     var given = ids.map(function (id) { return canonical(version, id); });
     var chosen = byId(version, resolve(version, ids));
-    var notes = added(version, ids).map(function (pair) { return message(version, "requires", {scope: pair[0], required: pair[1]}); });
+    var notes = required(version, ids).map(function (pair) { return message(version, "requires", {scope: pair[0], required: pair[1]}); });
     chosen.forEach(function (s) { if (s.withheld) notes.push(s.warning || message(version, "withheld", {scope: s.id})); });
     chosen.forEach(function (s) { if (s.warning && !s.withheld) notes.push(s.warning); });
     chosen.forEach(function (s) { if (s.conflict && given.indexOf(s.id) !== -1) notes.push(s.conflict); });
@@ -123,12 +174,36 @@
     }).join("&");
   }
 
-  // A pasted response: the whole answer (in its envelope) or only its data.
-  function recordOf(version, text) {
-    var value = JSON.parse(text);
-    if (value === null || typeof value !== "object" || Array.isArray(value)) throw new Error("not an object");
-    var inner = version.envelope ? own(value, version.envelope) : null;
-    return inner && typeof inner === "object" && !Array.isArray(inner) ? inner : value;
+  // Where a choice made in a retired version leads in the current one (as ScopeSet.forward in Python).
+  function forward(data, version, ids) {
+    var current = data.versions.find(function (v) { return v.id === data.default_version; });
+    var chosen = resolve(version, ids);
+    var oldCase = chosen.length ? version.use_cases.find(function (c) { return equal(resolve(version, c.scopes), chosen); }) : null;
+    var useCase = oldCase ? current.use_cases.find(function (c) { return c.replaces === oldCase.id; }) : null;
+    var wanted = useCase ? useCase.scopes : [];
+    if (!useCase) byId(version, chosen).forEach(function (s) { wanted = wanted.concat(s.replaced_by); });
+    return {scopes: resolve(current, wanted), use_case: useCase ? useCase.id : ""};
+  }
+
+  // A link's ids: `scopes=a,b`, `scopes=a b` (or a+b), and repeated `scopes=` all count.
+  function linkIds(query) {
+    var out = [];
+    query.getAll("scopes").forEach(function (value) {
+      value.split(/[\s,]+/).forEach(function (id) { if (id && out.indexOf(id) === -1) out.push(id); });
+    });
+    return out.slice(0, 200); // a link names a handful; a huge list must not stall the page
+  }
+
+  function isoToday() {
+    var d = new Date();
+    return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
+  }
+
+  function element(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text) node.textContent = text;
+    if (className) node.className = className;
+    return node;
   }
 
   function init() {
@@ -138,14 +213,17 @@
     var output = function (name) { return form.querySelector('[data-output="' + name + '"]'); };
     var input = form.querySelector('[data-input="record"]');
     var versionOf = function (id) { return data.versions.find(function (v) { return v.id === id; }); };
-    var version = versionOf(data.default_version);
+    var current = versionOf(data.default_version);
+    var version = current;
     var pasted = null;
+    var linkNotes = [];  // what the opening link asked for that this page cannot tick: stays until the next link
 
     function panel() { return form.querySelector('[data-version="' + version.id + '"]'); }
     function scopeBoxes() { return Array.prototype.slice.call(panel().querySelectorAll("input[name=scope]")); }
     function caseBoxes() { return Array.prototype.slice.call(panel().querySelectorAll("input[data-use-case]")); }
     function useCase(id) { return version.use_cases.find(function (c) { return c.id === id; }); }
     function chosen() { return scopeBoxes().filter(function (b) { return b.checked; }).map(function (b) { return b.value; }); }
+    function tickedCases() { return caseBoxes().filter(function (b) { return b.checked; }).map(function (b) { return b.dataset.useCase; }); }
 
     function show(id) {
       version = versionOf(id) || version;
@@ -154,8 +232,11 @@
         p.hidden = !mine;
         if (!mine) p.querySelectorAll("input").forEach(function (b) { b.checked = false; });
       });
+      form.querySelectorAll("[data-version-call]").forEach(function (p) { p.hidden = p.dataset.versionCall !== version.id; });
       var radio = form.querySelector('input[name=version][value="' + version.id + '"]');
       if (radio) radio.checked = true;
+      // A response pasted for another version is read again against this one.
+      if (input && input.value.trim()) readPasted();
     }
 
     function tick(ids) {
@@ -163,12 +244,79 @@
       scopeBoxes().forEach(function (box) { box.checked = wanted.indexOf(box.value) !== -1; });
     }
 
-    // `given`: what a link asked for, before required scopes were ticked, so the page says what it added.
+    function tickCases(ids) {
+      caseBoxes().forEach(function (box) { box.checked = ids.indexOf(box.dataset.useCase) !== -1; });
+      var wanted = [];
+      ids.forEach(function (id) { var c = useCase(id); if (c) wanted = wanted.concat(c.scopes); });
+      tick(wanted);
+    }
+
+    function listNotes(box, notes) {
+      box.textContent = "";
+      box.hidden = !notes.length;
+      if (!notes.length) return;
+      var list = element("ul");
+      notes.forEach(function (note) {
+        var item = element("li", note.text);
+        if (note.action) {
+          var button = element("button", note.action.label, "md-button chooser-inline-action");
+          button.type = "button";
+          button.addEventListener("click", note.action.run);
+          item.appendChild(document.createTextNode(" "));
+          item.appendChild(button);
+        }
+        list.appendChild(item);
+      });
+      box.appendChild(list);
+    }
+
+    function renderFilter(ids, result) {
+      var box = output("filter");
+      if (!box) return;
+      box.textContent = "";
+      var today = isoToday();
+      var cases = tickedCases().map(useCase).filter(function (c) { return c && c.rule.length; });
+      box.hidden = !cases.length;
+      cases.forEach(function (c) {
+        box.appendChild(element("p", "Filtre du cas « " + c.title + " », appliqué à la réponse ci-dessus le " + today + " :", "chooser-filter__title"));
+        var list = element("ul");
+        c.rule.forEach(function (condition) { list.appendChild(element("li", condition.label || condition.field || "")); });
+        box.appendChild(list);
+        var entries = result.status === 200 ? entriesOf(version, result.body) : [];
+        var kept = check(c, entries, today);
+        var count = kept.filter(Boolean).length;
+        var verdict = element("p", (result.status !== 200 ? "Pas de données à filtrer (HTTP " + result.status + "). " : "") +
+          count + " entrée" + (count > 1 ? "s" : "") + " sur " + entries.length + " passe" + (count > 1 ? "nt" : "") +
+          (entries.length ? " (n° " + kept.map(function (k, i) { return k ? i + 1 : 0; }).filter(Boolean).join(", ") + ")" : "") +
+          " : " + (count ? "l'usager passe le contrôle." : "l'usager ne passerait pas le contrôle."), "chooser-filter__result");
+        verdict.dataset.passes = count ? "true" : "false";
+        verdict.dataset.useCase = c.id;
+        box.appendChild(verdict);
+      });
+    }
+
+    function renderForward(ids) {
+      var box = output("forward");
+      if (!box) return;
+      if (version.id === current.id || !ids.length) { box.hidden = true; return; }
+      var next = forward(data, version, ids);
+      var target = next.use_case ? current.use_cases.find(function (c) { return c.id === next.use_case; }) : null;
+      output("forward-text").textContent = "Version " + version.label + " retirée : ce choix est remplacé en " + current.label +
+        " par " + (next.scopes.length ? next.scopes.join(", ") : "aucun scope") + (target ? " (cas d'usage « " + target.title + " »)" : "") + ".";
+      box.hidden = false;
+      box.querySelector("[data-forward]").onclick = function () {
+        show(current.id);
+        if (next.use_case) tickCases([next.use_case]); else tick(next.scopes);
+        render(true);
+      };
+    }
+
+    // `given`: what a link asked for, before required scopes were ticked.
     function render(announce, given) {
       var ids = given || chosen();
-      var notes = warnings(version, ids);
       tick(ids);  // required base scopes are ticked too
       ids = chosen();
+      var notes = warnings(version, ids);
       caseBoxes().forEach(function (box) {
         var wanted = resolve(version, useCase(box.dataset.useCase).scopes);
         if (!wanted.every(function (id) { return ids.indexOf(id) !== -1; })) box.checked = false;
@@ -176,34 +324,68 @@
       output("scope").textContent = scopeString(version, ids);
       output("url").textContent = authorizeUrl(version, ids);
       output("endpoint").textContent = version.endpoint || "Voir la documentation technique de l'API.";
+      var result = null;
       if (output("preview")) {
-        var result = answer(version, ids, pasted || version.example);
+        result = pasted && pasted.error !== undefined ? {status: pasted.error, body: pasted.value, note: pasted.note}
+          : answer(version, ids, pasted ? pasted.record : version.example);
         output("preview").textContent = JSON.stringify(result.body, null, 2);
-        output("answer-note").textContent = (result.status !== 200 ? "Réponse HTTP " + result.status + ". " : "") +
+        output("answer-note").textContent = "HTTP " + (result.status || "?") + ". " +
           (result.note || (pasted ? "Votre réponse, avec les scopes cochés." : "Pour un usager fictif, avec les scopes cochés."));
+        renderFilter(ids, result);
       }
-      var box = output("warnings");
-      box.textContent = "";
-      if (notes.length) {
-        var list = document.createElement("ul");
-        notes.forEach(function (text) {
-          var item = document.createElement("li");
-          item.textContent = text;
-          list.appendChild(item);
-        });
-        box.appendChild(list);
-      }
-      // Keep commas readable in the shared link: ?version=v3&scopes=a,b
+      listNotes(output("warnings"), notes.map(function (text) { return {text: text}; }));
+      renderForward(ids);
       var params = new URLSearchParams(location.search);
-      params.delete("scopes");
-      params.delete("version");
+      ["scopes", "version", "cas"].forEach(function (key) { params.delete(key); });
       var search = params.toString();
       if (version.id !== data.default_version) search += (search ? "&" : "") + "version=" + encodeURIComponent(version.id);
+      var cases = tickedCases();
+      if (cases.length) search += (search ? "&" : "") + "cas=" + cases.map(encodeURIComponent).join(",");
       if (ids.length) search += (search ? "&" : "") + "scopes=" + ids.map(encodeURIComponent).join(",");
       history.replaceState(history.state, "", location.pathname + (search ? "?" + search : "") + location.hash);
       if (announce) {
         output("status").textContent = ids.length + (ids.length > 1 ? " scopes choisis" : " scope choisi") +
           (notes.length ? ", " + notes.length + " avertissement" + (notes.length > 1 ? "s" : "") : "") + ".";
+      }
+    }
+
+    function readPasted() {
+      var error = output("record-error");
+      var switcher = output("switch");
+      switcher.hidden = true;
+      if (!input.value.trim()) { pasted = null; error.textContent = ""; input.removeAttribute("aria-invalid"); return; }
+      var value;
+      try { value = JSON.parse(input.value); } catch (e) { value = undefined; }
+      var object = value !== null && typeof value === "object" && !Array.isArray(value);
+      var status = object ? errorStatus(version, value) : null;
+      if (status !== null) {
+        pasted = {error: status, value: value, note: "Votre réponse est une erreur : l'API répond ainsi quels que soient les scopes."};
+        error.textContent = "";
+        input.removeAttribute("aria-invalid");
+        return;
+      }
+      var record = object ? recordOf(version, value) : null;
+      if (record) {
+        pasted = {record: record};
+        error.textContent = "";
+        input.removeAttribute("aria-invalid");
+        return;
+      }
+      // Valid JSON that is not this version's: say what it looks like, and change nothing.
+      var other = object ? data.versions.find(function (v) { return v.id !== version.id && recordOf(v, value); }) : null;
+      input.setAttribute("aria-invalid", "true");
+      if (value === undefined) {
+        error.textContent = "Ce texte n'est pas du JSON valide : l'aperçu n'a pas changé.";
+      } else if (other) {
+        error.textContent = "Cette réponse a la forme de la version " + other.label + " (clé « " + other.entries + " »), pas de la version " +
+          version.label + " : l'aperçu n'a pas changé.";
+        var button = switcher.querySelector("[data-switch]");
+        button.textContent = "Passer à la version " + other.label;
+        button.onclick = function () { show(other.id); render(true); };
+        switcher.hidden = false;
+      } else {
+        error.textContent = "Cette réponse n'a pas la forme attendue pour la version " + version.label + " (une liste « " +
+          version.entries + " »" + (version.envelope ? " dans « " + version.envelope + " »" : "") + ") : l'aperçu n'a pas changé.";
       }
     }
 
@@ -241,31 +423,25 @@
         show(version.id);
         if (input) input.value = "";
         pasted = null;
-        output("unknown").hidden = true;
+        if (input) readPasted();
+        linkNotes = [];
+        listNotes(output("unknown"), []);
         render(false);
         output("status").textContent = "Choix effacé.";
       }, 0);
     });
     if (input) {
-      input.addEventListener("input", function () {
-        var error = output("record-error");
-        if (!input.value.trim()) { pasted = null; error.textContent = ""; input.removeAttribute("aria-invalid"); render(false); return; }
-        try {
-          pasted = recordOf(version, input.value);
-          error.textContent = "";
-          input.removeAttribute("aria-invalid");
-          render(false);
-        } catch (e) {
-          // Invalid JSON changes nothing else: the previous preview stays.
-          error.textContent = "Ce texte n'est pas une réponse JSON valide (un objet { … } est attendu) : l'aperçu n'a pas changé.";
-          input.setAttribute("aria-invalid", "true");
+      input.addEventListener("input", function (event) {
+        readPasted();  // a text it cannot use leaves the previous answer as it was
+        render(false);
+        // After a paste, bring the answer (or what is wrong with the text) into view: on a phone it lies below.
+        if (event.inputType === "insertFromPaste") {
+          (input.getAttribute("aria-invalid") === "true" ? output("record-error") : output("preview")).scrollIntoView({block: "nearest"});
         }
       });
       form.querySelector("[data-record-reset]").addEventListener("click", function () {
         input.value = "";
-        pasted = null;
-        output("record-error").textContent = "";
-        input.removeAttribute("aria-invalid");
+        readPasted();
         render(true);
       });
     }
@@ -286,32 +462,66 @@
       });
     });
 
-    // ?version=<id> opens that version; ?scopes=a,b ticks those ids, and a link whose ids all
-    // belong to one version opens it, so links shared before versions existed keep working.
+    // The opening link: ?version=<id>, ?cas=<use case>, ?scopes=a,b. A link whose ids all belong to one version
+    // opens it; identity scopes are always sent; ids of another version are named with a way there.
     var query = new URLSearchParams(location.search);
-    var wanted = (query.get("scopes") || "").split(",").filter(Boolean);
-    var asked = versionOf(query.get("version") || "");
+    var wanted = linkIds(query);
+    var askedId = query.get("version");
+    var asked = askedId ? versionOf(askedId) : null;
+    if (askedId && !asked) {
+      linkNotes.push({text: "La version « " + askedId + " » n'existe pas : voici la version en service, " + current.label + "."});
+    }
+    var identity = {};
+    data.versions.forEach(function (v) {
+      v.base_scopes.forEach(function (id) { identity[id] = true; });
+      if (v.identity_alias) identity[v.identity_alias] = true;
+    });
+    var identityAsked = wanted.filter(function (id) { return identity[id]; });
+    wanted = wanted.filter(function (id) { return !identity[id]; });
     if (!asked && wanted.length) {
       asked = data.versions.find(function (v) {
         return wanted.every(function (id) { return canonical(v, id); });
       });
     }
     show((asked || version).id);
-    var unknown = wanted.filter(function (id) { return !canonical(version, id); });
-    if (unknown.length) {
-      output("unknown").textContent = "Scope(s) inconnu(s) dans le lien pour la version " + version.label + " : " +
-        unknown.join(", ") + ". Ils ont été ignorés.";
-      output("unknown").hidden = false;
+    if (identityAsked.length) {
+      linkNotes.push({text: "Scopes d'identité du lien (" + identityAsked.join(", ") + ") : ils sont toujours envoyés, avec openid."});
     }
-    tick(wanted);
-    var ids = chosen();
-    caseBoxes().forEach(function (box) {
-      var scopes = resolve(version, useCase(box.dataset.useCase).scopes);
-      box.checked = scopes.length === ids.length && scopes.every(function (id) { return ids.indexOf(id) !== -1; });
+    var elsewhere = {};
+    wanted.filter(function (id) { return !canonical(version, id); }).forEach(function (id) {
+      var owner = data.versions.find(function (v) { return v.id !== version.id && canonical(v, id); });
+      if (owner) (elsewhere[owner.id] = elsewhere[owner.id] || []).push(id);
+      else linkNotes.push({text: "« " + id + " » n'est un scope d'aucune version : il a été ignoré."});
     });
+    Object.keys(elsewhere).forEach(function (id) {
+      var owner = versionOf(id);
+      var ids = elsewhere[id];
+      linkNotes.push({
+        text: ids.join(", ") + (ids.length > 1 ? " sont des scopes" : " est un scope") + " de la version " + owner.label +
+          (owner.status === "current" ? " (en service)" : " (retirée)") + ", pas de la version " + version.label + ".",
+        action: {label: "Ouvrir la version " + owner.label, run: function () {
+          show(owner.id); tick(ids); linkNotes = []; listNotes(output("unknown"), []); render(true);
+        }}
+      });
+    });
+    listNotes(output("unknown"), linkNotes);
+    var cases = (query.get("cas") || "").split(",").filter(function (id) { return useCase(id); });
+    if (cases.length) {
+      tickCases(cases);
+      tick(chosen().concat(wanted.filter(function (id) { return canonical(version, id); })));
+    } else {
+      tick(wanted);
+      var ids = chosen();
+      caseBoxes().forEach(function (box) {
+        var scopes = resolve(version, useCase(box.dataset.useCase).scopes);
+        box.checked = ids.length > 0 && equal(scopes, ids);
+      });
+      // Two use cases with the same scopes: the link does not say which one, so neither is claimed.
+      if (tickedCases().length > 1) caseBoxes().forEach(function (box) { box.checked = false; });
+    }
     form.dataset.ready = "1";
     form.hidden = false;
-    render(false, wanted.filter(function (id) { return canonical(version, id); }));
+    render(false);
   }
 
   if (window.document$) window.document$.subscribe(init);
