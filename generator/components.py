@@ -132,6 +132,27 @@ def mark_heading(markup: Markup, title: str, block) -> bool:
 
 
 @dataclass
+class RelatedMark:
+    """After the body's sentence that mentions another API: a link to its page."""
+    slug: str
+    title: str
+
+
+def mark_paragraph(markup: Markup, phrase: str, block) -> bool:
+    """Place a block right after the paragraph that contains `phrase` (outside code); False if none does."""
+    masked = mask_code(markup.text)[0]
+    start = masked.find(" ".join(phrase.split()))
+    if start < 0 or not phrase.strip():
+        return False
+    end = masked.find("\n\n", start)
+    end = len(markup.text) if end < 0 else end
+    markup.blocks.append(block)
+    placeholder = f"\n\n\u00a7\u00a7cmp{len(markup.blocks) - 1}\u00a7\u00a7\n\n"
+    markup.text = markup.text[:end] + placeholder + markup.text[end:]
+    return True
+
+
+@dataclass
 class Context:
     trees: dict = field(default_factory=dict)
     iframe_hosts: tuple = IFRAME_HOSTS

@@ -127,7 +127,8 @@ API = Map(
         "notices": Field(List(NOTICE, max_items=20, doc="Avis datés : ce qui a changé depuis le texte de la fiche."), default=list),
         "related": Field(List(Map(unknown="error", fields={
             "slug": Field(Str(kind="slug", doc="Slug de l'autre API (nom de son fichier)."), required=True),
-            "title": Field(Str(doc="Nom affiché quand l'API n'est pas dans le contenu."), required=True)}),
+            "title": Field(Str(doc="Nom affiché quand l'API n'est pas dans le contenu."), required=True),
+            "mention": Field(Str(doc="La phrase du corps qui parle de cette API : un lien vers elle la suit."))}),
             max_items=20, doc="API liées, que le texte mentionne : un lien vers leur fiche dans ce site quand elle y est."),
             default=list),
     },
@@ -291,6 +292,11 @@ def _api(doc: Document, problems: Problems, context: components.Context) -> Api 
                       about=n["about"], link=n["link"] if {"href", "label"} <= n.get("link", {}).keys() else None)  # a refused href drops the link
                for i, n in enumerate(meta.get("notices", [])) if {"date", "title", "text"} <= n.keys()]
     notices.sort(key=lambda n: n.date, reverse=True)  # the newest first
+    for index, other in enumerate(meta.get("related", [])):
+        mark = components.RelatedMark(other["slug"], other["title"]) if {"slug", "title"} <= other.keys() else None
+        if mark and other.get("mention") and not components.mark_paragraph(body, other["mention"], mark):
+            problems.warn(doc.path, doc.line("related", index, "mention"), f"related[{index}].mention: phrase introuvable"
+                          " dans le corps de la fiche ; le lien n'est que dans « API liées »", "dangling section")
     access, history = _access(meta, published, details, date, doc, problems, context)
     today = [access.summary, *(a.text for a in access.audiences), *(r.text for r in access.routes)] if history else []
     _dangling_trees([body, intro, *details.values(), *(e.description for e in published), *(n.text for n in notices), *today],

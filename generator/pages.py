@@ -16,7 +16,7 @@ import jinja2
 import markupsafe
 
 from . import audiences, components, datagouv, schema
-from .components import Embed, Links, NextSteps, TreeRef, VersionMark
+from .components import Embed, Links, NextSteps, RelatedMark, TreeRef, VersionMark
 from .eligibility import resolve
 from .model import Api, Catalogue, Producer
 from .problems import Problems
@@ -75,6 +75,7 @@ def environment(custom_dir: Path | None = None, directory_urls: bool = True) -> 
                        directory_urls=directory_urls)
     env.filters["slug"] = components.slugify
     env.filters["date_fr"] = date_fr
+    env.filters["join_fr"] = join_fr
     env.filters["condition_text"] = condition_text
     env.filters["file_kind"] = _file_kind
     env.filters["uptime_level"] = lambda v: "good" if v >= 98 else ("medium" if v >= 90 else "bad")
@@ -84,6 +85,12 @@ def environment(custom_dir: Path | None = None, directory_urls: bool = True) -> 
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
           "décembre")
+
+
+def join_fr(items, last: str = "et") -> str:
+    """["V3", "V2"] → "V3 ou V2"; three or more take commas: "V3, V2 ou V1"."""
+    items = [str(item) for item in items]
+    return f" {last} ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
 
 
 def date_fr(iso: str) -> str:
@@ -145,6 +152,10 @@ class Renderer:
             return self.env.get_template("next_steps.html").render(step=block, api=self.api)
         if isinstance(block, Embed):
             return self.env.get_template("embed.html").render(embed=block)
+        if isinstance(block, RelatedMark):
+            other = self.catalogue.apis.get(block.slug)
+            return self.env.get_template("related_mark.html").render(
+                href=self.href(f"/les-api/{block.slug}"), title=other.title if other else block.title)
         if isinstance(block, VersionMark):
             return self.env.get_template("version_mark.html").render(mark=block, api=self.api, r=self)
         if isinstance(block, TreeRef):
@@ -177,13 +188,16 @@ def _notices(r: Renderer, api: Api) -> list:
     return [(notice, r.markup(notice.text)) for notice in api.notices]
 
 
+STATUS_SHORT = {"deprecated": "dépréciée", "retired": "retirée"}
+
+
 def _marked_toc(toc: list, body) -> list:
     """A heading that carries a version marker says so in the table of contents too (escaped: the theme prints it)."""
     marks = {components.slugify(block.heading): block for block in body.blocks if isinstance(block, VersionMark)}
     for token in toc:
         mark = marks.get(token.get("id"))
         if mark:
-            token["name"] = f"{token['name']} ({markupsafe.escape(mark.label)}, retirée)"
+            token["name"] = f"{token['name']} ({markupsafe.escape(mark.label)}, {STATUS_SHORT.get(mark.status, '')})"
         _marked_toc(token.get("children", []), body)
     return toc
 
@@ -213,10 +227,9 @@ def scopes_sections(scope_set) -> dict[str, str]:
     several = len(scope_set.versions) > 1
     sections = {"choisir": "Choisir ses scopes", "comment": "Comment les scopes s'appliquent"}
     for version in scope_set.ordered:
-        status = "en service" if version.current else "historique, retirée"
-        sections[f"version-{version.id}"] = f"Version {version.label} ({status})" if several else "Les scopes"
+        sections[f"version-{version.id}"] = f"Version {version.label} ({version.status_label})" if several else "Les scopes"
     if scope_set.migration():
-        old = "".join(v.label for v in scope_set.retired)
+        old = join_fr([v.label for v in scope_set.older], "ou")
         sections["migration"] = f"Passer de {old} à {scope_set.current.label}"
     return sections
 

@@ -25,6 +25,8 @@ AUTHORIZE_ENDPOINT = "https://fcp-low.integ01.dev-franceconnect.fr/api/v2/author
 # A chooser with more is unusable and its page too heavy; real APIs have fewer than 20.
 MAX_SCOPES = 100
 
+STATUS = {"current": "en service", "deprecated": "dépréciée, encore servie", "retired": "retirée"}
+
 SCOPE = Map(
     doc="Un scope FranceConnect fourni par l'API.",
     unknown="error",
@@ -90,7 +92,8 @@ VERSION = Map(
     fields={
         "id": Field(Str(kind="id", doc="Identifiant court, utilisé dans l'adresse (?version=v3)."), required=True),
         "label": Field(Str(doc="Nom affiché, ex. V3."), required=True),
-        "status": Field(Str(doc="current (en service) ou retired (retirée)."), default="current"),
+        "status": Field(Str(choices=tuple(STATUS), doc="current (en service, une seule), deprecated (encore servie, à ne"
+                                                       " plus choisir) ou retired (retirée)."), default="current"),
         "since": Field(Str(doc="Date de début (AAAA-MM-JJ)."), default=""),
         "until": Field(Str(doc="Date de retrait (AAAA-MM-JJ)."), default=""),
         "source": Field(Str(kind="url", doc="Où ces faits sont publiés.")),
@@ -289,9 +292,12 @@ class Version(record(VERSION, "Version", base_scopes=(list, lambda: list(IDENTIT
         return entries if isinstance(entries, list) else []
 
     def record_of(self, value) -> dict | None:
-        """A pasted response (whole, or only its data) as this version's record; None when it has another shape."""
+        """A pasted response (whole, or only its data) as this version's record; None when it has another shape:
+        the list of entries for a version that has one, else one of its scopes' fields at the top."""
+        lists = self.has_populations or any(s.applies_to == "entries" for s in self.scopes)
+        marks = {self.entries} if lists else {name for s in self.scopes for name in s.fields}
         for candidate in (_own(value, self.envelope) if self.envelope else None, value):
-            if isinstance(candidate, dict) and self.entries in candidate:
+            if isinstance(candidate, dict) and marks & candidate.keys():
                 return candidate
         return None
 
@@ -342,12 +348,17 @@ class Version(record(VERSION, "Version", base_scopes=(list, lambda: list(IDENTIT
     def current(self) -> bool:
         return self.status == "current"
 
+    @property
+    def status_label(self) -> str:
+        return STATUS.get(self.status, self.status)
+
     def to_json(self) -> dict:
         data = asdict(self)
         for scope in data["scopes"]:
             scope["output_fields"] = [scope["rename"].get(n, n) for n in scope["fields"]]
         data["messages"] = {key: self.messages.get(key, text) for key, text in MESSAGES.items()}
         data["has_populations"] = self.has_populations
+        data["status_label"] = self.status_label
         return _jsonable(data)
 
 
@@ -370,14 +381,15 @@ class ScopeSet:
         return [self.current] + [v for v in self.versions if v is not self.current]
 
     @property
-    def retired(self) -> list[Version]:
+    def older(self) -> list[Version]:
+        """Every version but the current one, deprecated and retired alike, in the content's order."""
         return [v for v in self.versions if not v.current]
 
     def migration(self) -> list[dict]:
         """Rows from each retired version's scopes and use cases to the current version."""
         current = self.current
         rows = []
-        for old in self.retired:
+        for old in self.older:
             for scope in old.scopes:
                 if scope.replaced_by or scope.migration:
                     rows.append({"from": old, "to": current, "kind": "scope", "old": [scope.id],
@@ -466,9 +478,6 @@ def _version(data: dict, where: tuple, doc: Document, problems: Problems, base: 
     if not isinstance(example, dict):
         problems.error(doc.path, doc.line(*where, "example"), f"{label}.example: doit être une table", "type")
         example = {}
-    status = data.get("status", "current")
-    if status not in ("current", "retired"):
-        problems.error(doc.path, doc.line(*where, "status"), f"{label}.status: doit valoir current ou retired, pas « {status} »", "value")
     for key in set(data.get("messages", {})) - set(MESSAGES):
         problems.warn(doc.path, doc.line(*where, "messages", key), f"{label}.messages.{key}: message inconnu ({', '.join(MESSAGES)})", "unknown key")
     fields = {k: data[k] for k in ("id", "label", "status", "since", "until", "source", "summary", "endpoint", "envelope",

@@ -22,6 +22,7 @@ PAGES = {
     "demande-acces": "les-api/api-statut-etudiant/demande-acces/",
     "scopes": "les-api/api-statut-etudiant/scopes/",
     "producteur": "producteurs/mesri/",
+    "scopes-boursier": "les-api/api-statut-etudiant-boursier/scopes/",
     "404": "404.html",
 }
 WIDTHS = (390, 1280)

@@ -8,7 +8,10 @@ pytestmark = pytest.mark.browser
 
 PAGES = ["", "les-api/", "eligibilite/?public=company_and_association", "les-api/api-statut-etudiant/", "producteurs/mesri/", "producteurs/renater/",
          "les-api/api-statut-etudiant/demande-acces/#une-entreprise", "les-api/api-statut-etudiant/scopes/?scopes=mesri_admission_inscrit", "les-api/api-statut-etudiant/scopes/?version=v2&scopes=mesri_admission",
-         "404.html"]
+         "les-api/api-statut-etudiant-boursier/", "les-api/api-statut-etudiant-boursier/demande-acces/#une-administration",
+         "les-api/api-statut-etudiant-boursier/scopes/?cas=tarif-transport-boursiers",
+         "les-api/api-statut-etudiant-boursier/scopes/?version=v3&scopes=cnous_statut_boursier", "producteurs/cnous/",
+         "les-api/?texte=zzz", "404.html"]
 
 
 @pytest.mark.parametrize("path", PAGES)

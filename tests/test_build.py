@@ -130,7 +130,8 @@ def test_unmodified_seed_builds_strict(tmp_path):
 
 def test_json_exports(site):
     apis = json.loads((site / "api/v1/apis.json").read_text())
-    assert apis == [json.loads((site / "api/v1/apis/api-statut-etudiant.json").read_text())]
+    assert apis == [json.loads((site / f"api/v1/apis/{slug}.json").read_text())
+                    for slug in ("api-statut-etudiant", "api-statut-etudiant-boursier")]
     assert set(apis[0]) == {"title", "tagline", "path", "slug", "openness", "owner", "owner_acronym", "logo",
                             "datagouv_uuid", "datapass_link", "access"}
     assert apis[0]["datapass_link"] == "https://datapass.api.gouv.fr/api-particulier"
@@ -155,7 +156,7 @@ def test_scopes_page_without_javascript(site):
     text = page.css_first("article").text()
     headings = [h.text() for h in page.css("article h2")]
     assert headings[0] == "Choisir ses scopes" and headings[2].startswith("Version V3 (en service")
-    assert any(h.startswith("Version V2 (historique") for h in headings) and "Passer de V2 à V3" in headings
+    assert "Version V2 (retirée)" in headings and "Passer de V2 à V3" in headings
     cases = page.css("section.use-case")
     assert len(cases) == 9
     for case in cases:

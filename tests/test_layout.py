@@ -12,7 +12,9 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 API = "les-api/api-statut-etudiant/"
-PAGES = ["", "les-api/", "eligibilite/", API, API + "demande-acces/", API + "scopes/", "producteurs/mesri/", "404.html"]
+GRANT = "les-api/api-statut-etudiant-boursier/"
+PAGES = ["", "les-api/", "eligibilite/", API, API + "demande-acces/", API + "scopes/", "producteurs/mesri/", "404.html",
+         GRANT + "demande-acces/", GRANT + "scopes/"]
 
 
 @pytest.fixture(scope="module")
@@ -69,9 +71,10 @@ def test_a_wider_screen_does_not_make_the_api_page_longer(contexts, server, brow
     assert heights[2] <= heights[0], heights
 
 
+@pytest.mark.parametrize("api", [API, GRANT])
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_the_chooser_comes_first_on_the_scopes_page(contexts, server, size):
-    page = open_page(contexts, server, API + "scopes/", size)
+def test_the_chooser_comes_first_on_the_scopes_page(contexts, server, size, api):
+    page = open_page(contexts, server, api + "scopes/", size)
     page.wait_for_selector("[data-scope-chooser]:not([hidden])")
     assert top(page, "[data-scope-chooser] input[type=checkbox]") <= 1000
     assert top(page, "[data-scope-chooser]") < top(page, ".scope-table")
@@ -168,7 +171,11 @@ def test_no_english_theme_text(contexts, server, path):
     ("habilitation", API + "demande-acces/"),
     ("scope", API + "scopes/"),
     ("SIRET", API + "demande-acces/"),
-    ("boursier", API),
+    ("boursier", GRANT),
+    ("bourse", GRANT),
+    ("échelon", GRANT),
+    ("CNOUS", GRANT),
+    ("CROUS", GRANT),
 ])
 def test_the_search_finds_what_users_type(contexts, server, query, expected):
     page = open_page(contexts, server, "", DESKTOP)

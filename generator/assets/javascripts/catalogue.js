@@ -54,6 +54,7 @@
         if (ok) shown += 1;
       });
       count.textContent = shown + " API affichée" + (shown > 1 ? "s" : "") + " sur " + items.length;
+      empty.hidden = shown > 0;
       var url = new URL(location.href);
       [["texte", form.elements.texte.value.trim()], ["theme", theme], ["acces", access], ["fc", fc ? "1" : ""], ["public", profile]].forEach(function (p) {
         if (p[1]) url.searchParams.set(p[0], p[1]); else url.searchParams.delete(p[0]);
@@ -61,6 +62,12 @@
       history.replaceState(history.state, "", url.pathname + url.search + url.hash);
     }
 
+    var empty = document.querySelector("[data-catalogue-empty]");
+    empty.querySelector("[data-catalogue-clear]").addEventListener("click", function () {
+      form.reset();
+      apply();
+      form.elements.texte.focus();
+    });
     form.addEventListener("input", apply);
     form.addEventListener("change", apply);
     form.addEventListener("submit", function (event) { event.preventDefault(); });

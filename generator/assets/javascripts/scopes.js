@@ -301,7 +301,7 @@
       if (version.id === current.id || !ids.length) { box.hidden = true; return; }
       var next = forward(data, version, ids);
       var target = next.use_case ? current.use_cases.find(function (c) { return c.id === next.use_case; }) : null;
-      output("forward-text").textContent = "Version " + version.label + " retirée : ce choix est remplacé en " + current.label +
+      output("forward-text").textContent = "Version " + version.label + " (" + version.status_label + ") : ce choix est remplacé en " + current.label +
         " par " + (next.scopes.length ? next.scopes.join(", ") : "aucun scope") + (target ? " (cas d'usage « " + target.title + " »)" : "") + ".";
       box.hidden = false;
       box.querySelector("[data-forward]").onclick = function () {
@@ -498,7 +498,7 @@
       var ids = elsewhere[id];
       linkNotes.push({
         text: ids.join(", ") + (ids.length > 1 ? " sont des scopes" : " est un scope") + " de la version " + owner.label +
-          (owner.status === "current" ? " (en service)" : " (retirée)") + ", pas de la version " + version.label + ".",
+          " (" + owner.status_label + "), pas de la version " + version.label + ".",
         action: {label: "Ouvrir la version " + owner.label, run: function () {
           show(owner.id); tick(ids); linkNotes = []; listNotes(output("unknown"), []); render(true);
         }}
