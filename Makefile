@@ -12,8 +12,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
+# serve shows the content's problems in the browser too: a broken file must not stop it.
 serve: $(STAMP)
-	-$(PY) -m generator check
+	@$(PY) -m generator check || true
 	.venv/bin/mkdocs serve --dev-addr 127.0.0.1:$(PORT)
 
 build: $(STAMP)

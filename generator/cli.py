@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import components, model
 from .pages import RenderError
-from .problems import Problems
+from .problems import CATEGORIES, Problems
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
@@ -24,26 +24,43 @@ def _report(problems: Problems, stream=None) -> None:
     for problem in problems.sorted():
         print(problem, file=stream)
     if problems.items:
-        kinds = Counter(p.category for p in problems.items)
+        kinds = Counter(CATEGORIES.get(p.category, p.category) for p in problems.items)
         detail = ", ".join(f"{name} : {count}" for name, count in sorted(kinds.items()))
         print(f"{len(problems.errors)} erreur(s), {len(problems.warnings)} avertissement(s) ({detail})", file=stream)
 
 
+# Without a mkdocs.yml, `--content DIR` alone builds a plain Material site of the catalogue.
+DEFAULT_CONFIG = """site_name: Catalogue des API
+theme: {name: material, language: fr, font: false}
+plugins: [search, api-catalogue]
+"""
+
+
 def _load_config(config_file: Path, content: Path | None = None, **overrides):
     """MkDocs' own config loader, with the plugin's `content` option set to `content` when given:
-    the options `check` uses are the ones the build will use."""
+    the options `check` uses are the ones the build will use. A missing mkdocs.yml means our defaults."""
+    import io
+
     from mkdocs.config import load_config
     from mkdocs.utils import yaml_load
 
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    if not config_file.is_file():
+        docs = Path(tempfile.gettempdir()) / "api-catalogue-empty-docs"  # every page is generated
+        docs.mkdir(exist_ok=True)
+        overrides.setdefault("docs_dir", str(docs))
+        source = DEFAULT_CONFIG
+    else:
+        source = config_file.read_text(encoding="utf-8")
     if content is not None:
-        with open(config_file, encoding="utf-8") as stream:
-            plugins = (yaml_load(stream) or {}).get("plugins") or []
+        plugins = (yaml_load(io.StringIO(source)) or {}).get("plugins") or []
         plugins = [_with_content(entry, content) for entry in plugins]
         if not any(_name(entry) == PLUGIN for entry in plugins):
             plugins.append({PLUGIN: {"content": str(content)}})
         overrides["plugins"] = plugins
-    return load_config(str(config_file), **overrides)
+    stream = io.StringIO(source)
+    stream.name = str(config_file if config_file.is_file() else Path.cwd() / "mkdocs.yml")  # paths resolve from here
+    return load_config(stream, **overrides)
 
 
 PLUGIN = "api-catalogue"
@@ -96,10 +113,19 @@ def check(content: Path, iframe_hosts=components.IFRAME_HOSTS) -> tuple[model.Ca
     return model.load(content, problems, iframe_hosts), problems
 
 
+def _missing_content(content: Path) -> str | None:
+    if not content.is_dir():
+        return f"{content}:1: dossier de contenu introuvable (chemin absolu : {content.resolve()})"
+    return None
+
+
 def build(content: Path, site_dir: Path, strict: bool, config_file: Path) -> int:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
+    if missing := _missing_content(content):
+        print(missing, file=sys.stderr)
+        return 1
     try:
         config = _load_config(config_file, content, strict=strict)
     except (MkDocsException, OSError) as exc:
@@ -191,7 +217,8 @@ def main(argv=None) -> int:
         command.add_argument("--content", type=Path, default=Path("content"), help="dossier de contenu")
         command.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"), help="configuration MkDocs")
     build_cmd.add_argument("--site-dir", type=Path, default=Path("site"), help="dossier du site, remplacé en entier")
-    build_cmd.add_argument("--strict", action="store_true", help="les avertissements font échouer la construction")
+    for command in (check_cmd, build_cmd):
+        command.add_argument("--strict", action="store_true", help="les avertissements font aussi échouer (code 1)")
     sub.add_parser("schema", help="régénère les schémas JSON livrés avec le paquet (generator/schemas/)")
     args = parser.parse_args(argv)
     if args.command == "schema":
@@ -203,6 +230,9 @@ def main(argv=None) -> int:
     if args.command == "check":
         from mkdocs.exceptions import MkDocsException
 
+        if missing := _missing_content(args.content):
+            print(missing)
+            return 1
         try:
             hosts = _load_config(args.config_file, args.content).plugins[PLUGIN].config.iframe_hosts
         except (MkDocsException, OSError) as exc:
@@ -212,5 +242,6 @@ def main(argv=None) -> int:
         _report(problems, sys.stdout)
         if not problems.items:
             print("contenu valide : aucun problème")
-        return 1 if problems.items else 0
+        # As MkDocs: errors fail; warnings fail only with --strict.
+        return 1 if problems.errors or (args.strict and problems.warnings) else 0
     return build(args.content, args.site_dir, args.strict, args.config_file)

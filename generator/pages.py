@@ -269,7 +269,21 @@ def catalogue_page(env, catalogue: Catalogue) -> Page:
 
 def problems_banner(env, problems) -> str:
     """The content's problems as a box for the top of every page (`mkdocs serve` only)."""
-    return _render(env, "problems.html", problems=problems.sorted(), errors=len(problems.errors))
+    return _render(env, "problems.html", problems=problems.sorted(), errors=len(problems.errors),
+                   warnings=len(problems.warnings))
+
+
+def unreadable_pages(env, content: Path, catalogue: Catalogue, problems: Problems) -> list[Page]:
+    """Under `mkdocs serve`, an API file that could not be read still has its page: the problems box, not a 404."""
+    from .model import content_files
+
+    out = []
+    for path in content_files(content / "api", (".md",), Problems()):
+        if path.stem not in catalogue.apis:
+            mine = [p for p in problems.sorted() if Path(p.path).name == path.name]
+            html = _render(env, "unreadable.html", path=path, problems=mine)
+            out.append(Page(f"les-api/{path.stem}/index.md", path.stem, html, [], "", "api", path.stem))
+    return out
 
 
 class RenderError(Exception):

@@ -12,7 +12,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
@@ -71,8 +71,6 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             (log.error if problem.severity == ERROR else log.warning)(str(problem))
         custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         env = pages.environment(custom_dir, config.use_directory_urls)
-        # Serving, a maintainer keeps editing: build what is valid and show the problems, rather than stop.
-        self.banner = pages.problems_banner(env, problems) if self.serving and problems.errors else ""
         home = files.get_file_from_path("index.md") is None
         if home and self.config.featured and self.config.featured not in catalogue.apis:
             log.warning("api-catalogue : featured « %s » n'est pas dans le contenu ; l'accueil n'en met aucune en avant",
@@ -82,14 +80,20 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                                    site_description=config.site_description or "", featured=self.config.featured)
         except pages.RenderError as exc:
             raise PluginError(str(exc)) from exc
+        if self.serving:  # a file that could not be read keeps its address, with the problems to fix
+            rendered += pages.unreadable_pages(env, Path(self.config.content), catalogue, problems)
         self.catalogue, self.pages = catalogue, {page.src: page for page in rendered}
         for src, page in self.pages.items():
-            files.append(File.generated(config, src, content=f"# {page.title}\n"))
+            # Placed by on_nav: MkDocs must not report them as missing from a host's `nav`.
+            files.append(File.generated(config, src, content=f"# {page.title}\n", inclusion=InclusionLevel.NOT_IN_NAV))
         exported = Problems()
         for path, text in pages.exports(catalogue, config.site_url or "", exported).items():
             files.append(File.generated(config, path, content=text))
         for problem in exported.sorted():
             log.warning(str(problem))
+        problems.items += exported.items
+        # Serving, a maintainer keeps editing: build what is valid and show every problem, rather than stop.
+        self.banner = pages.problems_banner(env, problems) if self.serving and problems.items else ""
         if not config.site_url:
             log.info("site_url absent : dataservices.json et catalog.jsonld ne donnent pas l'adresse des pages du site")
         for path in STYLES + SCRIPTS:

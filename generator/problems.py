@@ -17,7 +17,7 @@ class Problem:
     line: int
     message: str
     severity: str = ERROR
-    # A short, stable name used to count problems by kind (see the closing notes and `check --summary`).
+    # A short, stable name used to count problems by kind; CATEGORIES gives the French word for the summary.
     category: str = field(default="content", compare=False)
 
     def __str__(self) -> str:
@@ -33,6 +33,23 @@ def printable(text: str) -> str:
     problem, no escape sequence to repaint the screen, no bidi override to reorder it."""
     text = _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), str(text))
     return "".join(c if unicodedata.category(c) != "Cf" else f"\\u{ord(c):04x}" for c in text)
+
+
+# Each category's name in the summary line of `check` and `build`.
+CATEGORIES = {
+    "access": "accès", "code": "code", "content": "contenu", "dangling producer": "producteur introuvable",
+    "dangling question tree": "arbre de questions introuvable", "dangling scope": "scope non déclaré",
+    "dangling section": "section introuvable", "duplicate id": "identifiant en double", "duplicate key": "clé en double",
+    "encoding": "encodage", "export url": "adresse d'export", "file name": "nom de fichier", "front matter": "en-tête",
+    "iframe host": "intégration", "io": "lecture", "layout": "dossier", "limit": "limite", "malformed tag": "balise mal formée",
+    "minimisation": "minimisation", "missing field": "champ manquant", "null list": "liste vide",
+    "out-of-range value": "valeur hors bornes", "partner without producer": "partenaire sans fiche",
+    "scalar for list": "texte pour une liste", "scope mismatch": "scopes du corps", "several addresses": "plusieurs adresses",
+    "size": "taille", "theme spelling": "orthographe de thème", "tree": "arbre de questions", "type": "type",
+    "unknown key": "clé inconnue", "unknown tag": "balise inconnue", "unmapped audience": "public sans rôle",
+    "unsafe attribute": "attribut refusé", "unsafe url": "adresse refusée", "unused file": "fichier ignoré",
+    "value": "valeur", "yaml": "YAML", "config": "configuration",
+}
 
 
 class Problems:

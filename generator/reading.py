@@ -172,10 +172,11 @@ def _load_mapping(text: str, doc: Document, problems: Problems, offset: int = 0)
             _walk(node, (), doc, problems, set(), offset)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + offset if mark else 1
-        reason = exc.problem or exc.context or "syntaxe invalide"
-        problems.error(path, line, f"YAML invalide : {reason}", "yaml")
+        index = _culprit(text, exc)
+        lines = text.split("\n")
+        shown = " ".join(lines[index].split())[:80] if 0 <= index < len(lines) else ""
+        problems.error(path, index + 1 + offset, f"YAML invalide : {_reason(exc)}" + (f" : « {shown} »" if shown else ""),
+                       "yaml")
         return False
     except (yaml.YAMLError, RecursionError, TypeError, ValueError) as exc:
         problems.error(path, 1, f"YAML invalide : {exc.__class__.__name__}", "yaml")
@@ -189,6 +190,44 @@ def _load_mapping(text: str, doc: Document, problems: Problems, offset: int = 0)
         return False
     doc.meta = {str(k): v for k, v in data.items()}
     return True
+
+
+_REASONS = (  # PyYAML's words → what to fix
+    ("did not find expected key", "clé attendue introuvable (guillemet ou indentation ?)"),
+    ("found unexpected end of stream", "fin de l'en-tête atteinte dans un texte entre guillemets jamais fermé"),
+    ("mapping values are not allowed", "« : » inattendu (un texte qui contient « : » se met entre guillemets)"),
+    ("cannot start any token", "caractère interdit en début de valeur (une tabulation ? indentez avec des espaces)"),
+    ("tab character", "tabulation dans l'indentation : indentez avec des espaces"),
+    ("expected <block end>", "indentation incohérente"),
+    ("found undefined alias", "alias (*nom) sans ancre (&nom)"),
+    ("did not find expected '-' indicator", "élément de liste attendu (« - »)"),
+)
+
+
+def _reason(exc: yaml.MarkedYAMLError) -> str:
+    reason = exc.problem or exc.context or "syntaxe invalide"
+    return next((french for english, french in _REASONS if english in reason), reason)
+
+
+def _culprit(text: str, exc: yaml.MarkedYAMLError) -> int:
+    """The 0-based line to fix. A quote left open swallows the lines after it, and the parser notices only where the
+    next quote closes it: the line is where the open quote starts, not where the parser stopped."""
+    problem = exc.problem_mark
+    if problem is None:
+        return exc.context_mark.line if exc.context_mark else 0
+    if exc.context and exc.context.startswith("while scanning a quoted") and exc.context_mark:
+        return exc.context_mark.line
+    culprit = problem.line
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if token.start_mark.index >= problem.index:
+                break
+            if isinstance(token, yaml.ScalarToken):
+                multi = token.style in ("'", '"') and token.end_mark.line > token.start_mark.line
+                culprit = token.start_mark.line if multi else problem.line
+    except yaml.YAMLError:
+        pass
+    return culprit
 
 
 MAX_BYTES = 1_000_000  # the largest real API file is about 60 kB; megabytes are a mistake, not content

@@ -34,10 +34,10 @@ SCOPE = Map(
         "id": Field(Str(kind="id", doc="Identifiant exact à transmettre, ex. mesri_admissions."), required=True),
         "label": Field(Str(doc="Libellé lisible."), required=True),
         "datapass_label": Field(Str(doc="Le nom que le formulaire DataPass donne à ce scope (la case à cocher)."), default=""),
-        "role": Field(Str(doc="mask : ajoute des champs ; population : renvoie des entrées (celles qui remplissent `keeps`, toutes sans `keeps`)."), required=True),
+        "role": Field(Str(choices=("mask", "population"), doc="mask : ajoute des champs ; population : renvoie des entrées (celles qui remplissent `keeps`, toutes sans `keeps`)."), required=True),
         "summary": Field(Str(doc="Ce que fait le scope, en une ligne (Markdown en ligne : `code`)."), default=""),
         "fields": Field(List(Str(), doc="Champs de la réponse débloqués (noms dans l'enregistrement)."), default=list),
-        "applies_to": Field(Str(doc="Pour un masque : `record` (haut de la réponse) ou `entries` (chaque entrée gardée)."), default="record"),
+        "applies_to": Field(Str(choices=("record", "entries"), doc="Pour un masque : `record` (haut de la réponse) ou `entries` (chaque entrée gardée)."), default="record"),
         "keeps": Field(Map(values=Json(), doc="Pour une population : conditions qu'une entrée doit remplir."), default=dict),
         "rename": Field(Map(values=Str(), doc="Champ de l'enregistrement → nom dans la réponse."), default=dict),
         "requires": Field(List(Str(kind="id"), doc="Scopes sans lesquels celui-ci ne renvoie rien ; le choix les ajoute."), default=list),
@@ -134,7 +134,8 @@ SPEC = Map(
                                 default=""),
         "integration_note": Field(Str(doc="Quel environnement FranceConnect utiliser pour l'intégration."), default=""),
         "versions": Field(List(VERSION, min_items=1, max_items=10, doc="Versions des scopes, la version en service d'abord.")),
-        **{key: Field(f.check, default=f.default) for key, f in _VERSION_FIELDS.items()},
+        # One set of scopes (no `versions`) takes every key a version takes, but its name and state.
+        **{key: Field(f.check, default=f.default) for key, f in VERSION.fields.items() if key not in ("id", "label", "status")},
     },
 )
 
@@ -195,7 +196,8 @@ def _same(a, b) -> bool:
 class Version(record(VERSION, "Version", base_scopes=(list, lambda: list(IDENTITY_PIVOT)),
                     authorize_endpoint=(str, AUTHORIZE_ENDPOINT), identity_alias=(str, ""), integration_note=(str, ""),
                     declared=(bool, True),  # False: scraped from the body, so no roles and no preview
-                    identity_known=(bool, True))):  # False: the API's identity scopes are unknown (body fallback)
+                    identity_known=(bool, True),  # False: the API's identity scopes are unknown (body fallback)
+                    where=(tuple, ()), positions=(dict, dict))):  # where it is written, and its items' written indices
     """One generation of an API's scopes, with the rules that say what a choice returns."""
 
     def message(self, key: str, **values) -> str:
@@ -354,6 +356,7 @@ class Version(record(VERSION, "Version", base_scopes=(list, lambda: list(IDENTIT
 
     def to_json(self) -> dict:
         data = asdict(self)
+        del data["where"], data["positions"]
         for scope in data["scopes"]:
             scope["output_fields"] = [scope["rename"].get(n, n) for n in scope["fields"]]
         data["messages"] = {key: self.messages.get(key, text) for key, text in MESSAGES.items()}
@@ -436,32 +439,29 @@ def _version(data: dict, where: tuple, doc: Document, problems: Problems, base: 
     if "scopes" not in data:
         return None
     label = ".".join(str(p) for p in where)
-    scopes = []
-    for index, raw in enumerate(data["scopes"]):
-        if not {"id", "label", "role"} <= raw.keys():
-            continue
+    scopes, dropped = [], set()  # a dropped scope was reported once: references to it are not reported again
+    for index, raw in _written(data["scopes"], where + ("scopes",), doc):
         here = where + ("scopes", index)
-        if raw["id"] in {s.id for s in scopes}:
+        if not {"id", "label", "role"} <= raw.keys():
+            dropped.add(raw.get("id"))
+            continue
+        if raw["id"] in {s.id for _, s in scopes}:
             problems.error(doc.path, doc.line(*here, "id"), f"{label}.scopes[{index}].id: « {raw['id']} » est déjà déclaré", "duplicate id")
             continue
-        if raw["role"] not in ("mask", "population"):
-            problems.error(doc.path, doc.line(*here, "role"),
-                           f"{label}.scopes[{index}].role: doit valoir mask ou population, pas « {raw['role']} »", "value")
-            continue
-        if raw["applies_to"] not in ("record", "entries"):
-            problems.error(doc.path, doc.line(*here), f"{label}.scopes[{index}].applies_to: doit valoir record ou entries", "value")
         # An alias whose id or user was refused (and reported) is left out whole.
         raw = {**raw, "aliases": [a for a in raw["aliases"] if {"id", "used_by"} <= a.keys()]}
-        scopes.append(Scope(**raw))
-    known = {s.id for s in scopes}
-    for index, scope in enumerate(scopes):
+        scopes.append((index, Scope(**raw)))
+    known = {s.id for _, s in scopes}
+    for index, scope in scopes:
         for j, required in enumerate(scope.requires):
-            if required not in known:
+            if required not in known and required not in dropped:
                 problems.error(doc.path, doc.line(*where, "scopes", index, "requires", j),
                                f"{label}.scopes[{index}].requires[{j}]: scope « {required} » non déclaré", "dangling scope")
         scope.requires = [r for r in scope.requires if r in known]
+    positions = {"scopes": [index for index, _ in scopes]}
+    scopes = [scope for _, scope in scopes]
     use_cases = []
-    for index, raw in enumerate(data.get("use_cases", [])):
+    for index, raw in _written(data.get("use_cases", []), where + ("use_cases",), doc):
         if not {"id", "title", "scopes"} <= raw.keys():
             continue
         if raw["id"] in {c.id for c in use_cases}:
@@ -469,10 +469,11 @@ def _version(data: dict, where: tuple, doc: Document, problems: Problems, base: 
                            f"{label}.use_cases[{index}].id: « {raw['id']} » est déjà déclaré", "duplicate id")
             continue
         for j, sid in enumerate(raw["scopes"]):
-            if sid not in known:
+            if sid not in known and sid not in dropped:
                 problems.error(doc.path, doc.line(*where, "use_cases", index, "scopes", j),
                                f"{label}.use_cases[{index}].scopes[{j}]: scope « {sid} » non déclaré", "dangling scope")
         use_cases.append(UseCase(**{**raw, "scopes": [s for s in raw["scopes"] if s in known]}))
+        positions.setdefault("use_cases", []).append(index)
     _check_rules(use_cases, scopes, where, doc, problems)
     example = data.get("example", {})
     if not isinstance(example, dict):
@@ -483,7 +484,18 @@ def _version(data: dict, where: tuple, doc: Document, problems: Problems, base: 
     fields = {k: data[k] for k in ("id", "label", "status", "since", "until", "source", "summary", "endpoint", "envelope",
                                    "empty_answer", "messages", "body", "sections", "entries", "forbidden_answer", "errors",
                                    "parameters", "implementation") if k in data}
-    return Version(**{"id": "v1", "label": "", **fields}, scopes=scopes, use_cases=use_cases, example=example, **base)
+    return Version(**{"id": "v1", "label": "", **fields}, scopes=scopes, use_cases=use_cases, example=example, **base,
+                   where=where, positions=positions)
+
+
+def _written(cleaned: list, where: tuple, doc: Document):
+    """(index as written, item) for a cleaned list of tables: the list leaves out what was not a table (reported), so
+    its positions are not the file's; messages must name the file's."""
+    written = _own_path(doc.meta, where)
+    positions = [i for i, item in enumerate(written) if isinstance(item, dict)] if isinstance(written, list) else []
+    if len(positions) != len(cleaned):
+        positions = list(range(len(cleaned)))
+    return list(zip(positions, cleaned))
 
 
 def _check_rules(use_cases: list[UseCase], scopes: list[Scope], where: tuple, doc: Document, problems: Problems) -> None:
@@ -524,7 +536,7 @@ def from_meta(data: dict, doc: Document, problems: Problems) -> ScopeSet | None:
                 problems.error(doc.path, doc.line("franceconnect", key),
                                f"franceconnect.{key}: avec `versions`, se déclare dans chaque version", "value")
         versions = []
-        for index, raw in enumerate(data["versions"]):
+        for index, raw in _written(data["versions"], ("franceconnect", "versions"), doc):
             if raw.get("id") in {v.id for v in versions}:
                 problems.error(doc.path, doc.line("franceconnect", "versions", index, "id"),
                                f"franceconnect.versions[{index}].id: « {raw['id']} » est déjà déclaré", "duplicate id")
@@ -546,18 +558,17 @@ def _check_migration(versions: list[Version], doc: Document, problems: Problems)
     current = next((v for v in versions if v.current), None)
     if current is None:
         return
-    for v_index, old in enumerate(versions):
+    for old in versions:
         if old is current:
             continue
-        for index, scope in enumerate(old.scopes):
+        for index, scope in zip(old.positions["scopes"], old.scopes):
             for j, new in enumerate(scope.replaced_by):
                 if not current.canonical(new):
-                    problems.error(doc.path, doc.line("franceconnect", "versions", v_index, "scopes", index, "replaced_by", j),
+                    problems.error(doc.path, doc.line(*old.where, "scopes", index, "replaced_by", j),
                                    f"replaced_by: « {new} » n'est pas un scope de la version {current.id}", "dangling scope")
-    for index, case in enumerate(current.use_cases):
+    for index, case in zip(current.positions.get("use_cases", []), current.use_cases):
         if case.replaces and not any(c.id == case.replaces for v in versions if v is not current for c in v.use_cases):
-            v_index = versions.index(current)
-            problems.error(doc.path, doc.line("franceconnect", "versions", v_index, "use_cases", index, "replaces"),
+            problems.error(doc.path, doc.line(*current.where, "use_cases", index, "replaces"),
                            f"replaces: aucun cas d'usage « {case.replaces} » dans une version retirée", "dangling scope")
 
 
