@@ -6,15 +6,17 @@ and a content folder may add to it or override it with its own `audiences.yml`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .components import fold
 from .problems import Problems
-from .reading import Document, load_yaml
+from .reading import Document, inside, load_yaml
 from .spec import Bool, Field, List, Map, Str
 
 DEFAULT = Path(__file__).resolve().parent / "audiences.yml"
+ROLE_ID = re.compile(r"[A-Za-z0-9_]{1,60}")
 CONDITIONS = {1: "yes", 0: "under_condition", -1: "no"}  # api.gouv.fr's is_eligible → data.gouv.fr's condition
 CONDITION_LABELS = {"yes": "Oui", "under_condition": "Sous condition", "no": "Non"}
 RANK = {"yes": 0, "under_condition": 1, "no": 2}  # most favourable first
@@ -55,12 +57,20 @@ class Audiences:
 def load(content_dir: Path, problems: Problems) -> Audiences:
     audiences = Audiences()
     for path in (DEFAULT, Path(content_dir) / "audiences.yml"):
-        if path != DEFAULT and not path.is_file():  # the default ships with the package: reading it must work
+        if path != DEFAULT and not path.exists():  # the default ships with the package: reading it must work
+            continue
+        if path != DEFAULT and not inside(path, Path(content_dir)):
+            problems.error(path, 1, "lien symbolique vers l'extérieur du dossier de contenu : ignoré sans être lu", "io")
             continue
         doc = problems.guard(path, load_yaml, path, problems)
         if doc is None:
             continue
         data = AUDIENCES.clean(doc.meta, (), doc, problems)
+        for role in list(data.get("roles", {})):
+            if not ROLE_ID.fullmatch(role):  # it becomes an anchor and a URL parameter
+                problems.error(doc.path, doc.line("roles", role), f"roles.{role[:40]}: identifiant invalide (lettres, chiffres"
+                               " et _ seulement)", "value")
+                del data["roles"][role]
         audiences.roles.update(data.get("roles", {}))
         for label, roles in data.get("labels", {}).items():
             audiences.labels[key(label)] = roles

@@ -228,4 +228,19 @@ def dcat(bodies: list[dict], site_url: str, roles: dict | None = None) -> str:
         graph.add((node, DCTERMS.publisher, publisher))
         graph.add((publisher, RDF.type, FOAF.Organization))
         graph.add((publisher, FOAF.name, Literal(extras["producer"])))
-    return graph.serialize(format="json-ld", auto_compact=True)
+    return _canonical(graph.serialize(format="json-ld", auto_compact=True))
+
+
+def _canonical(text: str) -> str:
+    """rdflib orders nodes and values as Python's hash seed falls; JSON-LD arrays here are sets: sort them, so the
+    same content always gives the same file."""
+    import json
+
+    def order(value):
+        if isinstance(value, list):
+            return sorted((order(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+        if isinstance(value, dict):
+            return {key: order(value[key]) for key in sorted(value)}
+        return value
+
+    return json.dumps(order(json.loads(text)), ensure_ascii=False, indent=2)

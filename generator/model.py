@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import audiences, components, eligibility, scopes
 from .problems import Problems
-from .reading import Document, read
+from .reading import Document, inside, read
 from .spec import SLUG, Field, Int, List, Map, Num, Str, record
 
 DETAIL_FIELDS = ("rate_limiting_description", "monitoring_description", "stats_detail_description")
@@ -403,7 +403,7 @@ def _producer(doc: Document, problems: Problems, context) -> Producer | None:
 
 
 
-def content_files(folder: Path, extensions: tuple[str, ...], problems: Problems) -> list[Path]:
+def content_files(folder: Path, extensions: tuple[str, ...], problems: Problems, root: Path | None = None) -> list[Path]:
     """The files of one content folder that become pages, with every other entry reported.
 
     A file's slug is its name without the extension, and must be a plain slug: `x.v2.md`,
@@ -412,11 +412,18 @@ def content_files(folder: Path, extensions: tuple[str, ...], problems: Problems)
     """
     if not folder.is_dir():
         return []
+    root = root or folder.parent
+    if not inside(folder, root):
+        problems.error(folder, 1, "dossier lié hors du dossier de contenu (lien symbolique) : ignoré sans être lu", "io")
+        return []
     used: dict[str, Path] = {}
     for path in sorted(folder.iterdir()):
         name = path.name
         stem, dot, ext = name.rpartition(".")
-        if path.is_dir():
+        if not inside(path, root):
+            # Git stores links: a pull request could publish any file of the machine that builds the site.
+            problems.error(path, 1, "lien symbolique vers l'extérieur du dossier de contenu : ignoré sans être lu", "io")
+        elif path.is_dir():
             problems.warn(path, 1, "sous-dossier ignoré : le contenu est lu à plat", "unused file")
         elif name.endswith(".example"):
             problems.warn(path, 1, "modèle pour contributeurs, ignoré", "unused file")
@@ -440,17 +447,17 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
     if not (content_dir / "api").is_dir():
         problems.error(content_dir, 1, "dossier de contenu sans sous-dossier `api/`", "layout")
         return Catalogue({}, {}, {}, [])
-    trees = eligibility.load_trees(content_files(content_dir / "question-trees", (".yml", ".yaml"), problems), problems)
+    trees = eligibility.load_trees(content_files(content_dir / "question-trees", (".yml", ".yaml"), problems, content_dir), problems)
     context = components.Context(trees=trees, iframe_hosts=tuple(iframe_hosts))
 
     producers: dict[str, Producer] = {}
-    for path in content_files(content_dir / "producteurs", (".md",), problems):
+    for path in content_files(content_dir / "producteurs", (".md",), problems, content_dir):
         doc = problems.guard(path, read, path, problems)
         if doc and (producer := problems.guard(path, _producer, doc, problems, context)):
             producers[producer.slug] = producer
 
     apis: dict[str, Api] = {}
-    for path in content_files(content_dir / "api", (".md",), problems):
+    for path in content_files(content_dir / "api", (".md",), problems, content_dir):
         doc = problems.guard(path, read, path, problems)
         if doc is None:
             continue

@@ -7,6 +7,7 @@ our own autoescaping templates, and TOC tokens. The plugin hands them to MkDocs.
 from __future__ import annotations
 
 import datetime as _dt
+import html
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -56,7 +57,15 @@ class Page:
 
     def toc_tokens(self) -> list[dict]:
         """The TOC rooted at the h1, as the theme expects; a page without sections still gets its skip link."""
-        return [{"level": 1, "id": self.anchor, "name": self.title, "children": self.toc}] if self.anchor else self.toc
+        tokens = [{"level": 1, "id": self.anchor, "name": self.title, "children": self.toc}] if self.anchor else self.toc
+        return _escaped(tokens)
+
+
+def _escaped(tokens: list) -> list:
+    """The theme prints TOC names as HTML: each is escaped exactly once, whether it came from content (a version's
+    label, a role's) or from Markdown (which may have escaped it already)."""
+    return [{**token, "name": str(markupsafe.escape(html.unescape(token["name"]))),
+             "children": _escaped(token.get("children", []))} for token in tokens]
 
 
 def environment(custom_dir: Path | None = None, directory_urls: bool = True) -> jinja2.Environment:
@@ -197,7 +206,7 @@ def _marked_toc(toc: list, body) -> list:
     for token in toc:
         mark = marks.get(token.get("id"))
         if mark:
-            token["name"] = f"{token['name']} ({markupsafe.escape(mark.label)}, {STATUS_SHORT.get(mark.status, '')})"
+            token["name"] = f"{token['name']} ({mark.label}, {STATUS_SHORT.get(mark.status, '')})"  # escaped with the rest
         _marked_toc(token.get("children", []), body)
     return toc
 

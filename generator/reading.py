@@ -6,6 +6,7 @@ yields no document.
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -233,15 +234,39 @@ def _culprit(text: str, exc: yaml.MarkedYAMLError) -> int:
 MAX_BYTES = 1_000_000  # the largest real API file is about 60 kB; megabytes are a mistake, not content
 
 
-def read(path: Path, problems: Problems) -> Document | None:
+def read_bytes(path: Path, problems: Problems) -> bytes | None:
+    """A regular file's bytes, at most MAX_BYTES: a device, a pipe or a socket is refused without being opened (it
+    could block or never end), and the limit holds while reading, whatever `stat` said."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            problems.error(path, 1, f"fichier trop volumineux ({size / 1e6:.1f} Mo ; 1 Mo au plus)", "size")
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            problems.error(path, 1, "pas un fichier ordinaire (périphérique, tube ou socket) : refusé sans être lu", "io")
             return None
-        raw = path.read_bytes()
+        if info.st_size > MAX_BYTES:
+            problems.error(path, 1, f"fichier trop volumineux ({info.st_size / 1e6:.1f} Mo ; 1 Mo au plus)", "size")
+            return None
+        with open(path, "rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)
     except OSError as exc:
         problems.error(path, 1, f"lecture impossible : {exc.strerror}", "io")
+        return None
+    if len(raw) > MAX_BYTES:
+        problems.error(path, 1, "fichier trop volumineux (plus de 1 Mo à la lecture)", "size")
+        return None
+    return raw
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether a path, links followed, stays inside the content folder."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a loop of links
+        return False
+
+
+def read(path: Path, problems: Problems) -> Document | None:
+    raw = read_bytes(path, problems)
+    if raw is None:
         return None
     text = decode(raw, path, problems)
     return None if text is None else parse(text, path, problems)
@@ -249,14 +274,8 @@ def read(path: Path, problems: Problems) -> Document | None:
 
 def load_yaml(path: Path, problems: Problems) -> Document | None:
     """Read a plain YAML file (a question tree) into a Document with no body."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            problems.error(path, 1, f"fichier trop volumineux ({size / 1e6:.1f} Mo ; 1 Mo au plus)", "size")
-            return None
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.error(path, 1, f"lecture impossible : {exc.strerror}", "io")
+    raw = read_bytes(path, problems)
+    if raw is None:
         return None
     text = decode(raw, path, problems)
     if text is None:

@@ -1,0 +1,97 @@
+"""Hostile content, third round (started): strings the theme prints raw are escaped once, only regular files inside
+the content folder are read, and the DCAT export does not depend on Python's hash seed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from conftest import CONTENT, ROOT, build, seed_content
+
+from generator import cli, model
+from generator.problems import Problems
+
+EVIL = "<img src=x onerror=alert(1)>"
+
+
+def project_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT, folder, ignore=shutil.ignore_patterns("pages"))
+    return folder
+
+
+def test_labels_printed_by_the_theme_are_escaped_once(tmp_path):
+    content = project_copy(tmp_path)
+    api = content / "api" / "api-statut-etudiant.md"
+    api.write_text(api.read_text(encoding="utf-8").replace("      label: V2\n", f'      label: "{EVIL}"\n', 1), encoding="utf-8")
+    (content / "audiences.yml").write_text(f'roles:\n  other: {{label: "{EVIL}"}}\n', encoding="utf-8")
+    site = tmp_path / "site"
+    assert build(content, site) == 0
+    for page in ("les-api/api-statut-etudiant/scopes/index.html", "eligibilite/index.html"):
+        doc = LexborHTMLParser((site / page).read_text(encoding="utf-8"))
+        assert not doc.css("img[onerror]"), page  # the whole page: sidebar and TOC included
+        toc = [a.text() for a in doc.css(".md-nav--secondary a")]
+        assert any(EVIL in text for text in toc), (page, toc)  # shown as text, escaped exactly once
+
+
+def test_a_role_id_that_is_not_an_id_is_refused(tmp_path):
+    content = seed_content(tmp_path / "content")
+    (content / "audiences.yml").write_text("roles:\n  'x\" onmouseover=\"alert(1)': {label: X}\n", encoding="utf-8")
+    problems = Problems()
+    catalogue = model.load(content, problems)
+    assert any("identifiant invalide" in p.message and p.line == 2 for p in problems.errors)
+    assert all(ROLE.isidentifier() or ROLE.replace("_", "").isalnum() for ROLE in catalogue.audiences.roles)
+
+
+@pytest.mark.parametrize("where", ["api/dehors.md", "producteurs/dehors.md", "question-trees/dehors.yml", "audiences.yml"])
+def test_a_link_to_a_file_outside_is_never_read(tmp_path, capsys, where):
+    content = seed_content(tmp_path / "content")
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: SECRET-TITLE\ntagline: t\nproducer: mesri\nis_open: 1\nname: SECRET\n---\nSECRET-BODY\n",
+                      encoding="utf-8")
+    link = content / where
+    link.parent.mkdir(exist_ok=True)
+    link.symlink_to(secret)
+    assert cli.main(["check", "--content", str(content)]) == 1
+    out = capsys.readouterr().out
+    assert f"{link}:1: lien symbolique vers l'extérieur" in out and "SECRET" not in out
+
+
+def test_a_folder_linked_outside_is_never_read(tmp_path, capsys):
+    content = seed_content(tmp_path / "content")
+    outside = tmp_path / "outside"
+    (outside).mkdir()
+    (outside / "x.md").write_text("---\ntitle: SECRET\ntagline: t\nproducer: mesri\nis_open: 1\n---\n", encoding="utf-8")
+    (content / "producteurs").rename(tmp_path / "producteurs")
+    (content / "producteurs").symlink_to(outside)
+    assert cli.main(["check", "--content", str(content)]) == 1
+    assert "dossier lié hors du dossier de contenu" in capsys.readouterr().out
+
+
+def test_pipes_and_devices_are_refused_without_blocking(tmp_path, capsys):
+    content = seed_content(tmp_path / "content")
+    os.mkfifo(content / "api" / "pipe.md")
+    (content / "api" / "zero.md").symlink_to("/dev/zero")
+    start = time.monotonic()
+    assert cli.main(["check", "--content", str(content)]) == 1
+    assert time.monotonic() - start < 10
+    out = capsys.readouterr().out
+    assert "pipe.md:1: pas un fichier ordinaire" in out
+    assert "zero.md:1: lien symbolique vers l'extérieur" in out
+
+
+def test_the_dcat_export_does_not_depend_on_the_hash_seed():
+    script = ("from pathlib import Path; from generator import model, pages; from generator.problems import Problems; "
+              "c = model.load(Path('content'), Problems()); "
+              "print(pages.exports(c, 'https://exemple.gouv.fr/', Problems())['catalog.jsonld'])")
+    outputs = {subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(outputs) == 1
