@@ -108,6 +108,9 @@ def test_the_funnel_puts_today_first_and_2022_in_dated_history(site):
     assert "Publié en 2022" in history.css_first("summary").text()
     assert "vous étiez peut-être éligible" in history.css_first("summary").text()
     assert history.css_first(f'a[href="https://{OLD_FORM}"]')
+    # Our own tree names the retired form only as dated 2022 history.
+    tree_button = doc.css_first(f'details#une-administration [data-history] .qt-answer a[href="https://{OLD_FORM}"]')
+    assert "2022" in tree_button.text() and "2024" in tree_button.parent.parent.text()
     vendor = doc.css_first("details#un-editeur-de-logiciel .audience__today").text()
     assert "clients publics" in vendor and "référencé" in vendor and not doc.css("details#un-editeur-de-logiciel [data-history]")
 
