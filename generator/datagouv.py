@@ -11,7 +11,7 @@ import ipaddress
 import re
 
 from . import components, urls
-from .audiences import Audiences
+from .audiences import CONDITION_LABELS, Audiences
 from .model import Api, Catalogue
 from .problems import Problems
 
@@ -100,8 +100,6 @@ def _rights(body: dict, access: dict, roles: dict) -> str:
     """Who may ask and where, in one French sentence, for `dct:accessRights`."""
     if body["access_type"] != "restricted":
         return ""
-    from .audiences import CONDITION_LABELS
-
     parts = ["Accès sur habilitation" + (f" (depuis le {access['since']})" if access.get("since") else "")]
     answers = [f"{roles[role]['label'] if role in roles else role} : {CONDITION_LABELS[condition].lower()}"
                for role, condition in body["extras"]["apigouv"].get("audiences", {}).items()]

@@ -315,7 +315,8 @@ def _anchor(entries: list) -> None:
         entry.anchor = slug if seen[slug] == 1 else f"{slug}-{seen[slug]}"
 
 
-_PUBLISHED_LINKS = ("contact_link", "doc_tech_link", "doc_tech_external", "rate_limiting_resume")
+_LINKS = ("contact_link", "doc_tech_link", "doc_tech_external")  # what History keeps of the published page
+_PUBLISHED_LINKS = (*_LINKS, "rate_limiting_resume")
 
 
 def _access(meta: dict, published: list[AccessEntry], details: dict, date, doc: Document, problems: Problems,
@@ -365,7 +366,7 @@ def _access(meta: dict, published: list[AccessEntry], details: dict, date, doc: 
                                    if "rate_limiting_description" in raw else details.get("rate_limiting_description")),
         **{key: raw.get(key) or meta.get(key, "") for key in _PUBLISHED_LINKS}, dated=True)
     history = History(str(date.year) if date else "", published, datapass_link=meta.get("datapass_link", ""),
-                      partners=list(meta.get("partners", [])), **{key: meta.get(key, "") for key in _PUBLISHED_LINKS[:3]})
+                      partners=list(meta.get("partners", [])), **{key: meta.get(key, "") for key in _LINKS})
     return access, history
 
 

@@ -19,7 +19,7 @@ import markupsafe
 from . import audiences, components, datagouv, schema
 from .components import Embed, Links, NextSteps, RelatedMark, TreeRef, VersionMark
 from .eligibility import resolve
-from .model import Api, Catalogue, Producer
+from .model import Api, Catalogue, Producer, content_files
 from .problems import Problems
 from .scopes import dumps
 
@@ -284,8 +284,6 @@ def problems_banner(env, problems) -> str:
 
 def unreadable_pages(env, content: Path, catalogue: Catalogue, problems: Problems) -> list[Page]:
     """Under `mkdocs serve`, an API file that could not be read still has its page: the problems box, not a 404."""
-    from .model import content_files
-
     out = []
     for path in content_files(content / "api", (".md",), Problems()):
         if path.stem not in catalogue.apis:

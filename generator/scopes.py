@@ -474,7 +474,7 @@ def _version(data: dict, where: tuple, doc: Document, problems: Problems, base: 
                                f"{label}.use_cases[{index}].scopes[{j}]: scope « {sid} » non déclaré", "dangling scope")
         use_cases.append(UseCase(**{**raw, "scopes": [s for s in raw["scopes"] if s in known]}))
         positions.setdefault("use_cases", []).append(index)
-    _check_rules(use_cases, scopes, where, doc, problems)
+    _check_rules(list(zip(positions.get("use_cases", []), use_cases)), scopes, where, doc, problems)
     example = data.get("example", {})
     if not isinstance(example, dict):
         problems.error(doc.path, doc.line(*where, "example"), f"{label}.example: doit être une table", "type")
@@ -498,16 +498,15 @@ def _written(cleaned: list, where: tuple, doc: Document):
     return list(zip(positions, cleaned))
 
 
-def _check_rules(use_cases: list[UseCase], scopes: list[Scope], where: tuple, doc: Document, problems: Problems) -> None:
+def _check_rules(use_cases: list[tuple[int, UseCase]], scopes: list[Scope], where: tuple, doc: Document,
+                 problems: Problems) -> None:
     """Minimisation made checkable: a use case with a rule asks for no scope whose data the rule does not read, and
     its rule reads nothing that its scopes do not return."""
     label = ".".join(str(p) for p in where)
     by_id = {s.id: s for s in scopes}
-    written = _own(_own_path(doc.meta, where), "use_cases") or []
-    for case in use_cases:
+    for index, case in use_cases:  # index as written
         if not case.rule:
             continue
-        index = next((i for i, raw in enumerate(written) if _own(raw, "id") == case.id), 0)
         asked = [by_id[i] for i in case.scopes if i in by_id]
         returned = {name for s in asked if not s.withheld for name in s.output_fields()}
         for scope in asked:
