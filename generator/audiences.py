@@ -56,6 +56,9 @@ class Audiences:
 
 def load(content_dir: Path, problems: Problems) -> Audiences:
     audiences = Audiences()
+    for other in sorted(Path(content_dir).glob("[aA][uU][dD][iI][eE][nN][cC][eE][sS].[yY]*")):
+        if other.name != "audiences.yml" and other.name.lower() in ("audiences.yml", "audiences.yaml"):
+            problems.error(other, 1, f"« {other.name} » n'est pas lu : le fichier des publics s'appelle audiences.yml", "file name")
     for path in (DEFAULT, Path(content_dir) / "audiences.yml"):
         if path != DEFAULT and not path.exists():  # the default ships with the package: reading it must work
             continue
@@ -72,7 +75,15 @@ def load(content_dir: Path, problems: Problems) -> Audiences:
                                " et _ seulement)", "value")
                 del data["roles"][role]
         audiences.roles.update(data.get("roles", {}))
+        written: dict[str, str] = {}
         for label, roles in data.get("labels", {}).items():
+            first = written.get(key(label))
+            if first is not None and set(data["labels"][first]) != set(roles):  # one key: the second would replace the first
+                problems.error(doc.path, doc.line("labels", label), f"labels.{label}: se confond avec « {first} », qui mène"
+                               " à d'autres rôles (accents, casse et espaces ne comptent pas) ; réunissez-les sous un seul"
+                               " libellé", "duplicate id")
+                continue
+            written.setdefault(key(label), label)
             audiences.labels[key(label)] = roles
             audiences.sources[key(label)] = (doc, label)
     for label_key, roles in audiences.labels.items():

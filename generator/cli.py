@@ -108,9 +108,19 @@ def _build_date(catalogue: model.Catalogue):
             del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def check(content: Path, iframe_hosts=components.IFRAME_HOSTS) -> tuple[model.Catalogue, Problems]:
+def check(content: Path, iframe_hosts=components.IFRAME_HOSTS, config=None) -> tuple[model.Catalogue, Problems]:
+    """The content's problems; with the MkDocs `config` the build will use, the exports' and the configuration's
+    too: what `check` accepts, `build --strict` builds."""
     problems = Problems()  # each file is loaded behind Problems.guard: nesting is reported per file
-    return model.load(content, problems, iframe_hosts), problems
+    catalogue = model.load(content, problems, iframe_hosts)
+    if config is not None:
+        from . import pages
+
+        options = config.plugins[PLUGIN].config
+        home = not (Path(config.docs_dir) / "index.md").is_file()
+        problems.items += pages.site_problems(catalogue, site_url=config.site_url or "", featured=options.featured,
+                                              home=home, config_file=Path(config.config_file_path or "mkdocs.yml")).items
+    return catalogue, problems
 
 
 def _missing_content(content: Path) -> str | None:
@@ -131,7 +141,8 @@ def build(content: Path, site_dir: Path, strict: bool, config_file: Path) -> int
     except (MkDocsException, OSError) as exc:
         print(f"{config_file}:1: configuration invalide : {exc}", file=sys.stderr)
         return 1
-    catalogue, problems = check(Path(config.plugins[PLUGIN].config.content), config.plugins[PLUGIN].config.iframe_hosts)
+    catalogue, problems = check(Path(config.plugins[PLUGIN].config.content), config.plugins[PLUGIN].config.iframe_hosts,
+                                config)
     _report(problems)
     if problems.errors or (strict and problems.warnings):
         print("échec : le site précédent est laissé tel quel", file=sys.stderr)
@@ -234,11 +245,11 @@ def main(argv=None) -> int:
             print(missing)
             return 1
         try:
-            hosts = _load_config(args.config_file, args.content).plugins[PLUGIN].config.iframe_hosts
+            config = _load_config(args.config_file, args.content)
         except (MkDocsException, OSError) as exc:
             print(f"{args.config_file}:1: configuration invalide : {exc}")
             return 1
-        _, problems = check(args.content, hosts)
+        _, problems = check(args.content, config.plugins[PLUGIN].config.iframe_hosts, config)
         _report(problems, sys.stdout)
         if not problems.items:
             print("contenu valide : aucun problème")

@@ -404,6 +404,10 @@ def _producer(doc: Document, problems: Problems, context) -> Producer | None:
 
 
 
+# Device names Windows reserves whatever the extension: `con.html` can be neither written nor served there.
+RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
 def content_files(folder: Path, extensions: tuple[str, ...], problems: Problems, root: Path | None = None) -> list[Path]:
     """The files of one content folder that become pages, with every other entry reported.
 
@@ -432,6 +436,9 @@ def content_files(folder: Path, extensions: tuple[str, ...], problems: Problems,
             problems.warn(path, 1, f"fichier ignoré : seuls les fichiers {', '.join(extensions)} sont lus ici", "unused file")
         elif f".{ext}" not in extensions:
             problems.error(path, 1, f"extension « .{ext} » : renommez le fichier en « {stem}.{ext.lower()} »", "file name")
+        elif stem.lower() in RESERVED_NAMES:
+            problems.error(path, 1, f"nom de fichier « {name} » : {stem} est un nom réservé sous Windows, où le site ne"
+                           " pourrait être ni extrait ni servi ; choisissez-en un autre", "file name")
         elif not SLUG.fullmatch(stem):
             problems.error(path, 1, f"nom de fichier « {name} » : il devient l'adresse de la page ; lettres, chiffres,"
                            " « - » et « _ » seulement, sans point ni espace", "file name")
@@ -469,6 +476,7 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
         if api is not None:
             apis[api.slug] = api
             _link(api, producers, problems)
+    _related(apis, problems)
     themes = _themes(apis, problems)
     roles = audiences.load(content_dir, problems)
     for api in apis.values():
@@ -476,6 +484,17 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
         audiences.pair(api, roles, problems)
         api.conditions = audiences.conditions(api.access.audiences, roles)
     return Catalogue(apis, producers, trees, themes, roles)
+
+
+def _related(apis: dict[str, Api], problems: Problems) -> None:
+    """A related slug in another case than the file's would quietly link out of the site."""
+    folded = {slug.lower(): slug for slug in apis}
+    for api in apis.values():
+        for index, other in enumerate(api.meta.get("related", [])):
+            slug = other.get("slug", "")
+            if slug not in apis and slug.lower() in folded:
+                problems.error(api.source, api.doc.line("related", index, "slug"), f"related[{index}].slug: « {slug} » :"
+                               f" la fiche s'appelle « {folded[slug.lower()]} » (la casse compte dans les adresses)", "value")
 
 
 def _link(api: Api, producers: dict, problems: Problems) -> None:

@@ -385,6 +385,26 @@ def api_summary(api: Api) -> dict:
     }
 
 
+def site_problems(catalogue: Catalogue, *, site_url: str, featured: str | None, home: bool, config_file: Path) -> Problems:
+    """What the build reports beyond the content files (the exports' and the configuration's problems), so that
+    `check` reports it too."""
+    problems = Problems()
+    datagouv.dataservices(catalogue, site_url, problems)
+    if home and featured and featured not in catalogue.apis:
+        line = _line_of(config_file, "featured:")
+        problems.warn(config_file, line, f"featured: « {featured} » n'est pas dans le contenu ; l'accueil n'en met"
+                      " aucune en avant", "config")
+    return problems
+
+
+def _line_of(path: Path, needle: str) -> int:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeError):
+        return 1
+    return next((i for i, line in enumerate(lines, 1) if line.strip().startswith(needle)), 1)
+
+
 def exports(catalogue: Catalogue, site_url: str = "", problems: Problems | None = None) -> dict[str, str]:
     """Static JSON files, keyed by their path in the site. `site_url` makes the data.gouv.fr exports' links
     absolute; what cannot be made absolute is left out, with a warning in `problems`."""

@@ -72,9 +72,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         env = pages.environment(custom_dir, config.use_directory_urls)
         home = files.get_file_from_path("index.md") is None
-        if home and self.config.featured and self.config.featured not in catalogue.apis:
-            log.warning("api-catalogue : featured « %s » n'est pas dans le contenu ; l'accueil n'en met aucune en avant",
-                        self.config.featured)
+        beyond = pages.site_problems(catalogue, site_url=config.site_url or "", featured=self.config.featured, home=home,
+                                     config_file=Path(config.config_file_path or "mkdocs.yml"))
         try:
             rendered = pages.pages(catalogue, env, home=home, site_name=config.site_name,
                                    site_description=config.site_description or "", featured=self.config.featured)
@@ -86,12 +85,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         for src, page in self.pages.items():
             # Placed by on_nav: MkDocs must not report them as missing from a host's `nav`.
             files.append(File.generated(config, src, content=f"# {page.title}\n", inclusion=InclusionLevel.NOT_IN_NAV))
-        exported = Problems()
-        for path, text in pages.exports(catalogue, config.site_url or "", exported).items():
+        for path, text in pages.exports(catalogue, config.site_url or "").items():
             files.append(File.generated(config, path, content=text))
-        for problem in exported.sorted():
+        for problem in beyond.sorted():
             log.warning(str(problem))
-        problems.items += exported.items
+        problems.items += beyond.items
         # Serving, a maintainer keeps editing: build what is valid and show every problem, rather than stop.
         self.banner = pages.problems_banner(env, problems) if self.serving and problems.items else ""
         if not config.site_url:

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from urllib.parse import quote
 
 from .problems import Problems
-from .reading import Document
+from .reading import Document, dotted
 from .spec import Bool, Field, Int, Json, List, Map, Str, record
 
 # FranceConnect's identity claims ("identité pivot"); API Particulier's FranceConnect mode needs all of them.
@@ -149,6 +149,14 @@ MESSAGES = {
     "withheld": "« {scope} » ne renvoie rien sur ce canal.",
 }
 
+# What each message may name; anything else in braces would print "undefined" on the page.
+PLACEHOLDERS = {"requires": {"scope", "required"}, "withheld": {"scope"}}
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# Names a response key cannot take: the page builds responses as JS objects, where `__proto__` is no key.
+RESERVED_KEYS = {"__proto__"}
+# Keys the envelope adds beside the data.
+ENVELOPE_KEYS = {"links", "meta"}
+
 
 class Scope(record(SCOPE, "Scope")):
     def output_fields(self) -> list[str]:
@@ -201,7 +209,8 @@ class Version(record(VERSION, "Version", base_scopes=(list, lambda: list(IDENTIT
     """One generation of an API's scopes, with the rules that say what a choice returns."""
 
     def message(self, key: str, **values) -> str:
-        return self.messages.get(key, MESSAGES[key]).format(**values)
+        """A warning's text with its `{placeholders}` filled, as the page fills them (an unknown one stays as written)."""
+        return _PLACEHOLDER.sub(lambda m: str(values.get(m[1], m[0])), self.messages.get(key, MESSAGES[key]))
 
     def canonical(self, scope_id: str) -> str | None:
         """A declared id, or the id a known alias stands for."""
@@ -548,9 +557,97 @@ def from_meta(data: dict, doc: Document, problems: Problems) -> ScopeSet | None:
             problems.error(doc.path, doc.line("franceconnect", "versions"),
                            f"franceconnect.versions: une seule version doit avoir `status: current` ({len(current)} ici)", "value")
         _check_migration(versions, doc, problems)
+        _check_shapes(versions, doc, problems)
         return ScopeSet(versions) if versions else None
     version = _version(data, ("franceconnect",), doc, problems, base)
+    if version:
+        _check_shapes([version], doc, problems)
     return ScopeSet([version]) if version else None
+
+
+def _check_shapes(versions: list[Version], doc: Document, problems: Problems) -> None:
+    """Shapes the schema lets through but the page would show wrong or differently from the model."""
+    anchors: dict[str, str] = {}  # the page's element ids, `<version>-<scope>`: one per scope and use case
+    bodies = [v for v in versions if v.body]
+    for version in bodies[1:]:
+        problems.error(doc.path, doc.line(*version.where, "body"), f"{dotted(version.where)}.body: une seule version"
+                       f" décrit la liste du corps ({bodies[0].id} le fait déjà)", "value")
+    for version in versions:
+        label = dotted(version.where)
+        if version.envelope in ENVELOPE_KEYS:
+            problems.error(doc.path, doc.line(*version.where, "envelope"), f"{label}.envelope: « {version.envelope} » est"
+                           f" une clé que l'enveloppe ajoute déjà ({', '.join(sorted(ENVELOPE_KEYS))})", "value")
+        for key, text in version.messages.items():
+            for name in _PLACEHOLDER.findall(text):
+                if name not in PLACEHOLDERS.get(key, set()):
+                    allowed = ", ".join(f"{{{n}}}" for n in sorted(PLACEHOLDERS.get(key, ()))) or "aucune"
+                    problems.error(doc.path, doc.line(*version.where, "messages", key), f"{label}.messages.{key}: « {{{name}}} »"
+                                   f" n'est pas une valeur que ce message reçoit (valeurs : {allowed})", "value")
+        for name, where in _response_keys(version):
+            if name in RESERVED_KEYS:
+                problems.error(doc.path, doc.line(*version.where, *where), f"{label}.{dotted(where)}: « {name} » ne peut"
+                               " pas être un nom de champ (la page ne saurait pas le renvoyer)", "value")
+        base = set(version.base_scopes) | {version.identity_alias} - {""}
+        ids = {}
+        for index, scope in zip(version.positions["scopes"], version.scopes):
+            here = (*version.where, "scopes", index)
+            if scope.id in base:
+                problems.error(doc.path, doc.line(*here, "id"), f"{label}.scopes[{index}].id: « {scope.id} » est déjà"
+                               " envoyé avec toute requête (base_scopes) : il serait transmis deux fois", "duplicate id")
+            ids.setdefault(scope.id, here + ("id",))
+        for index, scope in zip(version.positions["scopes"], version.scopes):
+            for j, alias in enumerate(scope.aliases):
+                here = (*version.where, "scopes", index, "aliases", j, "id")
+                if alias["id"] in ids or alias["id"] in base:
+                    problems.error(doc.path, doc.line(*here), f"{dotted(here)}: « {alias['id']} » est déjà l'identifiant"
+                                   " d'un scope ou d'un autre alias : un seul scope peut porter un nom", "duplicate id")
+                ids.setdefault(alias["id"], here)
+        for cycle_at in _cycles(version):
+            index = version.positions["scopes"][version.scopes.index(cycle_at)]
+            problems.error(doc.path, doc.line(*version.where, "scopes", index, "requires"), f"{label}.scopes[{index}]"
+                           f".requires: « {cycle_at.id} » se requiert lui-même par un cycle : on ne pourrait plus le décocher",
+                           "value")
+        named = [("scopes", i, s.id) for i, s in zip(version.positions["scopes"], version.scopes)]
+        named += [("use_cases", i, c.id) for i, c in zip(version.positions.get("use_cases", []), version.use_cases)]
+        for kind, index, item_id in named:
+            anchor = f"{kind}:{version.id}-{item_id}"
+            if anchor in anchors:
+                problems.error(doc.path, doc.line(*version.where, kind, index, "id"), f"{label}.{kind}[{index}].id:"
+                               f" « {version.id}-{item_id} » désigne déjà un élément de la page ({anchors[anchor]}) ;"
+                               " changez l'un des deux identifiants", "duplicate id")
+            anchors.setdefault(anchor, f"{version.id} / {item_id}")
+
+
+def _response_keys(version: Version):
+    """(name, where) of every key the page writes into a response."""
+    yield version.entries, ("entries",)
+    if version.envelope:
+        yield version.envelope, ("envelope",)
+    for index, scope in zip(version.positions["scopes"], version.scopes):
+        for j, name in enumerate(scope.fields):
+            yield name, ("scopes", index, "fields", j)
+        for name, to in scope.rename.items():
+            yield name, ("scopes", index, "rename", name)
+            yield to, ("scopes", index, "rename", name)
+        for name in scope.keeps:
+            yield name, ("scopes", index, "keeps", name)
+
+
+def _cycles(version: Version) -> list[Scope]:
+    """The scopes that reach themselves through `requires`."""
+    by_id = {s.id: s for s in version.scopes}
+    looping = []
+    for scope in version.scopes:
+        seen, pending = set(), list(scope.requires)
+        while pending:
+            current = pending.pop()
+            if current == scope.id:
+                looping.append(scope)
+                break
+            if current not in seen and current in by_id:
+                seen.add(current)
+                pending.extend(by_id[current].requires)
+    return looping
 
 
 def _check_migration(versions: list[Version], doc: Document, problems: Problems) -> None:

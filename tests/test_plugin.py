@@ -150,6 +150,12 @@ def test_an_unknown_featured_api_is_reported_and_the_home_links_only_to_real_pag
             plugin["api-catalogue"]["featured"] = "api-absente"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     run = mkdocs("build", "-f", str(path))
-    assert run.returncode == 0 and "featured « api-absente »" in run.stderr
+    assert run.returncode == 0 and "featured: « api-absente »" in run.stderr
+    # check says it too, at the option's line: what check accepts, build --strict builds
+    checked = subprocess.run([sys.executable, "-m", "generator", "check", "--config-file", str(path), "--strict"],
+                             capture_output=True, text=True, cwd=ROOT)
+    assert checked.returncode == 1
+    line = next(i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "featured:" in text)
+    assert f"{path}:{line}: avertissement : featured: « api-absente »" in checked.stdout
     home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert 'href="les-api/"' in home and "demande-acces" not in home.split("md-content")[1]

@@ -78,7 +78,10 @@
   }
 
   function message(version, key, values) {
-    return version.messages[key].replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
+    return version.messages[key].replace(/\{(\w+)\}/g, function (whole, name) {
+      var value = own(values, name);
+      return value === null ? whole : String(value);
+    });
   }
 
   function answer(version, ids, record) {
