@@ -16,6 +16,8 @@ from .reading import Document, inside, load_yaml
 from .spec import Bool, Field, List, Map, Str
 
 DEFAULT = Path(__file__).resolve().parent / "audiences.yml"
+# The audiences data.gouv.fr's dataservices know (udata's `access_audiences`): no other role may be exported.
+DATAGOUV_ROLES = ("local_authority_and_administration", "company_and_association", "private")
 ROLE_ID = re.compile(r"[A-Za-z0-9_]{1,60}")
 CONDITIONS = {1: "yes", 0: "under_condition", -1: "no"}  # api.gouv.fr's is_eligible → data.gouv.fr's condition
 CONDITION_LABELS = {"yes": "Oui", "under_condition": "Sous condition", "no": "Non"}
@@ -51,7 +53,7 @@ class Audiences:
 
     @property
     def datagouv_roles(self) -> list[str]:
-        return [role for role, spec in self.roles.items() if spec["datagouv"]]
+        return [role for role, spec in self.roles.items() if spec["datagouv"] and role in DATAGOUV_ROLES]
 
 
 def load(content_dir: Path, problems: Problems) -> Audiences:
@@ -74,6 +76,11 @@ def load(content_dir: Path, problems: Problems) -> Audiences:
                 problems.error(doc.path, doc.line("roles", role), f"roles.{role[:40]}: identifiant invalide (lettres, chiffres"
                                " et _ seulement)", "value")
                 del data["roles"][role]
+        for role, spec in data.get("roles", {}).items():
+            if spec.get("datagouv") and role not in DATAGOUV_ROLES:
+                problems.error(doc.path, doc.line("roles", role, "datagouv"), f"roles.{role}.datagouv: data.gouv.fr ne connaît"
+                               f" que {', '.join(DATAGOUV_ROLES)} ; retirez `datagouv: true`", "value")
+                spec["datagouv"] = False
         audiences.roles.update(data.get("roles", {}))
         written: dict[str, str] = {}
         for label, roles in data.get("labels", {}).items():

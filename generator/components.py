@@ -19,7 +19,7 @@ from urllib.parse import unquote
 import markdown
 import nh3
 
-from . import urls
+from . import characters, urls
 from .problems import Problems
 
 IFRAME_HOSTS = ("data.enseignementsup-recherche.gouv.fr",)
@@ -273,6 +273,50 @@ def mask_code(text: str) -> tuple[str, int]:
     return _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), masked), fences
 
 
+# A link's text and target: `[text](target)` and `<a href="target">text</a>`, bounded.
+_LINKED = re.compile(r"\[([^\[\]\n]{1,300})\]\([ \t]{0,8}<?([^\s()<>]{1,%d})|<a\b[^<>]{0,500}?\bhref[ \t]{0,8}=[ \t]{0,8}"
+                     r"[\"']([^\"'<>]{1,%d})[\"'][^<>]{0,500}>([^<]{1,300})</a>" % (urls.MAX_LENGTH, urls.MAX_LENGTH), re.I)
+# A host named in a link's text: with a scheme or www., or a dotted name whose last label is not a file extension.
+_NAMED_HOST = re.compile(r"(?<![\w@.-])(?:https?://)?((?:[\w-]{1,63}\.){1,10}[^\W\d_]{2,63})(?![\w-])")
+_FILE_ENDINGS = {"json", "yaml", "yml", "md", "html", "htm", "pdf", "csv", "xml", "zip", "txt", "js", "css", "png", "jpg",
+                 "svg", "odt", "ods", "doc", "docx", "xls", "xlsx", "php", "aspx", "jsp"}
+
+
+def _deceptive(text: str, masked: str, path: Path, line_of, problems: Problems) -> None:
+    """Invisible characters anywhere; look-alike letters in code spans and hosts; link text naming another host."""
+    if not text.isascii():
+        for index, char in list(characters.invisible(text))[:5]:
+            problems.warn(path, line_of(index), f"caractère invisible {characters.describe(char)} : il change ce qui est lu"
+                          " sans se voir ; retirez-le", "deceptive")
+        for span in _INLINE_CODE.finditer(text):
+            if odd := characters.mixed(span.group()) or characters.foreign_code(span.group().strip("`")):
+                problems.warn(path, line_of(span.start()), f"code « {span.group()[:60]} » : « {odd[1]} »"
+                              f" {characters.describe(odd[1])} n'est pas de l'ASCII : recopié dans du code, il ne"
+                              " marcherait pas", "deceptive")
+    for match in _LINKED.finditer(masked):
+        label, target = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+        link = urls.check(target)
+        if not link or link.relative or not link.host:
+            continue
+        if deceit := urls.deceptive_host(link.host):
+            problems.warn(path, line_of(match.start()), f"lien « {target[:60]} » : {deceit}", "deceptive")
+        named = _NAMED_HOST.search(label)
+        ending = named.group(1).rsplit(".", 1)[-1] if named else ""
+        if not named or ending.lower() in _FILE_ENDINGS or not ending.islower():  # "Data.Subvention" names no host
+            continue
+        shown = urls.check("https://" + named.group(1))
+        if shown and not _same_site(shown.host, link.host):
+            problems.warn(path, line_of(match.start()), f"le texte du lien nomme « {named.group(1)} » mais le lien mène à"
+                          f" « {link.host} »", "deceptive")
+
+
+def _same_site(shown: str, target: str) -> bool:
+    """The text names the target's host, or a domain the target belongs to (api.gouv.fr for its subdomains), or
+    the host without its last label."""
+    shown, target = shown.removeprefix("www."), target.removeprefix("www.")
+    return target == shown or target.endswith("." + shown) or target.startswith(shown + ".")  # "api.gouv" for api.gouv.fr
+
+
 def parse(text: str, path: Path, first_line: int, problems: Problems, context: Context) -> Markup:
     """Check every tag of a Markdown text and turn it into safe-to-render Markup."""
     if not text:
@@ -296,6 +340,7 @@ def parse(text: str, path: Path, first_line: int, problems: Problems, context: C
         link = urls.check(match.group(1))
         if not link:
             problems.warn(path, line_of(match.start()), f"lien Markdown « {match.group(1)[:40]} » retiré : {link.reason}", "unsafe url")
+    _deceptive(text, masked, path, line_of, problems)
 
     for match in _TAG.finditer(masked):
         closing, name = match.group(1) == "/", match.group(2)

@@ -7,7 +7,6 @@ APIs. Whatever has no field of its own goes under `extras.apigouv`.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 from . import components, urls
@@ -27,13 +26,7 @@ def absolute(url: str | None, links: components.Links) -> str | None:
     link = urls.check(href) if href else None
     if not link or link.relative or link.href.startswith("mailto:"):
         return None
-    host = link.host
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-        return None  # udata refuses IP addresses
-    except ValueError:
-        pass
-    return link.href if "." in host else None
+    return None if urls.public_host(link.host) else link.href  # udata refuses IPs; others could not resolve it
 
 
 def _tags(api: Api) -> list[str]:

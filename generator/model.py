@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import audiences, components, eligibility, scopes
+from . import audiences, characters, components, eligibility, scopes
 from .problems import Problems
 from .reading import Document, inside, read
 from .spec import SLUG, Field, Int, List, Map, Num, Str, record
@@ -105,7 +105,8 @@ API = Map(
         "external_site": Field(Str(kind="url", doc="Site de l'API.")),
         "account_link": Field(Str(kind="url", doc="Page de création de compte (is_open: 0).")),
         "datapass_link": Field(Str(kind="url", doc="Formulaire DataPass (is_open: -1).")),
-        "datagouv_uuid": Field(List(Str(), doc="Jeux de données data.gouv.fr liés.")),
+        "datagouv_uuid": Field(List(Str(kind="dataset", doc="Identifiant data.gouv.fr d'un jeu de données (24 chiffres hexadécimaux)."),
+                                    doc="Jeux de données data.gouv.fr liés.")),
         "uptime": Field(Num(doc="Disponibilité en pourcentage.")),
         "monitoring_link": Field(Str(kind="url")),
         "monitoring_description": Field(Str(markdown=True)),
@@ -477,6 +478,7 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
             apis[api.slug] = api
             _link(api, producers, problems)
     _related(apis, problems)
+    _titles(apis, problems)
     themes = _themes(apis, problems)
     roles = audiences.load(content_dir, problems)
     for api in apis.values():
@@ -484,6 +486,17 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
         audiences.pair(api, roles, problems)
         api.conditions = audiences.conditions(api.access.audiences, roles)
     return Catalogue(apis, producers, trees, themes, roles)
+
+
+def _titles(apis: dict[str, Api], problems: Problems) -> None:
+    """Two APIs a reader could take for one another: same title once look-alike letters and invisibles are folded."""
+    first: dict[str, Api] = {}
+    for api in sorted(apis.values(), key=lambda a: a.slug):
+        key = characters.skeleton(api.title)
+        other = first.setdefault(key, api)
+        if other is not api:
+            problems.warn(api.source, api.doc.line("title"), f"title: « {api.title} » se confond avec le titre de"
+                          f" « {other.slug} » (« {other.title} ») : un lecteur les prendrait l'une pour l'autre", "deceptive")
 
 
 def _related(apis: dict[str, Api], problems: Problems) -> None:
@@ -528,12 +541,12 @@ def _themes(apis: dict[str, Api], problems: Problems) -> list[str]:
     spellings: dict[str, Counter] = defaultdict(Counter)
     for api in apis.values():
         for theme in api.meta.get("themes", []):
-            spellings[components.fold(theme)][theme] += 1
+            spellings[characters.skeleton(theme)][theme] += 1
     canonical = {key: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for key, c in spellings.items()}
     for api in apis.values():
         fixed = []
         for index, theme in enumerate(api.meta.get("themes", [])):
-            best = canonical[components.fold(theme)]
+            best = canonical[characters.skeleton(theme)]
             if theme != best:
                 problems.warn(api.source, api.doc.line("themes", index), f"themes[{index}]: « {theme} » est écrit « {best} » ailleurs ; lu comme « {best} »", "theme spelling")
             if best not in fixed:

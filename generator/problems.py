@@ -39,7 +39,7 @@ def printable(text: str) -> str:
 CATEGORIES = {
     "access": "accès", "code": "code", "content": "contenu", "dangling producer": "producteur introuvable",
     "dangling question tree": "arbre de questions introuvable", "dangling scope": "scope non déclaré",
-    "dangling section": "section introuvable", "duplicate id": "identifiant en double", "duplicate key": "clé en double",
+    "dangling section": "section introuvable", "deceptive": "caractère trompeur", "duplicate id": "identifiant en double", "duplicate key": "clé en double",
     "encoding": "encodage", "export url": "adresse d'export", "file name": "nom de fichier", "front matter": "en-tête",
     "iframe host": "intégration", "io": "lecture", "layout": "dossier", "limit": "limite", "malformed tag": "balise mal formée",
     "minimisation": "minimisation", "missing field": "champ manquant", "null list": "liste vide",

@@ -14,12 +14,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import urls
+from . import characters, urls
 from .problems import Problems
 from .reading import Document, dotted
 
 MISSING = object()
 _ID = re.compile(r"[A-Za-z0-9_.:-]{1,200}")
+_DATASET = re.compile(r"[0-9a-f]{24}")  # a MongoDB ObjectId, as data.gouv.fr names datasets
 SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 _FILE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?!\.)){0,127}")
 # Numbers beyond these are typing accidents or attacks: formatting them (or a gzip mtime) fails.
@@ -65,12 +66,33 @@ class Check:
         problems.warn(doc.path, doc.line(*path), f"{dotted(path)}: {message}", category)
 
 
+def judge_text(text: str, path, doc, problems, code: bool = False) -> str:
+    """The text without control characters; a warning, naming the character and where, for each control or
+    invisible character, and, in what is copied into code, for letters outside ASCII."""
+    if text.isascii() and text.isprintable() and not code:
+        return text
+    where = doc.line(*path) if path else 1
+    for index, char in list(characters.controls(text))[:3]:
+        problems.warn(doc.path, where, f"{dotted(path)}: caractère de contrôle {characters.describe(char)} à la position"
+                      f" {index + 1} : retiré", "deceptive")
+    text = characters.CONTROL.sub("", text)
+    for index, char in list(characters.invisible(text))[:3]:
+        problems.warn(doc.path, where, f"{dotted(path)}: caractère invisible {characters.describe(char)} à la position"
+                      f" {index + 1} : il change ce qui est lu sans se voir ; retirez-le", "deceptive")
+    if code and (odd := characters.mixed(text) or characters.foreign_code(text)):
+        index, char = odd
+        problems.warn(doc.path, where, f"{dotted(path)}: « {char} » {characters.describe(char)} à la position {index + 1}"
+                      " : ce texte est recopié dans du code, où seul l'ASCII est attendu", "deceptive")
+    return text
+
+
 @dataclass
 class Str(Check):
     doc: str = ""
-    kind: str = "text"  # text | url | link (url or e-mail) | slug (a file name) | id | file | date
+    kind: str = "text"  # text | url | link (url or e-mail) | slug (a file name) | id | file | date | dataset
     markdown: bool = False
     choices: tuple = ()  # allowed values, published as the schema's enum
+    code: bool = False  # copied into code (an endpoint, a field name): plain ASCII expected
 
     def clean(self, value, path, doc, problems):
         if isinstance(value, (_dt.date, _dt.datetime)):
@@ -82,16 +104,21 @@ class Str(Check):
         if not isinstance(value, str):
             return self._bad(path, doc, problems, f"doit être un texte, pas {_kind(value)}")
         value = value.strip() if not self.markdown else value
+        value = judge_text(value, path, doc, problems, code=self.code and self.kind != "id")
         if self.kind == "url" and value:
             link = urls.check(value)
             if not link:
                 # An unusable link has a safe fallback: leave it out.
                 self._warn(path, doc, problems, f"adresse « {_short(value)} » retirée : {link.reason}", "unsafe url")
                 return MISSING
+            if deceit := urls.deceptive_host(link.host):
+                self._warn(path, doc, problems, f"adresse « {_short(value)} » : {deceit}", "deceptive")
             return link.href
         if self.kind == "link" and value:
             link = urls.contact(value)
             if link:
+                if deceit := urls.deceptive_host(link.host):
+                    self._warn(path, doc, problems, f"adresse « {_short(value)} » : {deceit}", "deceptive")
                 return link.href
             first = re.split(r"[\s,;]+", value, maxsplit=1)[0]
             if first != value and (first_link := urls.contact(first)):
@@ -100,7 +127,9 @@ class Str(Check):
             self._warn(path, doc, problems, f"contact « {_short(value)} » retiré : {link.reason}", "unsafe url")
             return MISSING
         if self.kind == "id" and not _ID.fullmatch(value):
-            return self._bad(path, doc, problems, f"identifiant invalide « {_short(value)} » (lettres, chiffres, _ . : -)")
+            odd = characters.foreign(value)
+            named = f" : « {odd[1]} » {characters.describe(odd[1])} à la position {odd[0] + 1}" if odd else ""
+            return self._bad(path, doc, problems, f"identifiant invalide « {_short(value)} » (lettres, chiffres, _ . : -){named}")
         if self.kind == "slug" and not SLUG.fullmatch(value):
             return self._bad(path, doc, problems, f"identifiant invalide « {_short(value)} » : nom d'un fichier, sans extension"
                              " (lettres, chiffres, - et _)")
@@ -111,6 +140,10 @@ class Str(Check):
             hint = _closest(value, self.choices)
             return self._bad(path, doc, problems, f"doit valoir {_or(self.choices)}, pas « {_short(value)} »"
                              + (f" (vouliez-vous dire « {hint} » ?)" if hint else ""), "value")
+        if self.kind == "dataset" and not _DATASET.fullmatch(value):
+            self._warn(path, doc, problems, f"« {_short(value)} » retiré : un jeu de données data.gouv.fr se désigne par"
+                       " son identifiant de 24 chiffres hexadécimaux", "value")
+            return MISSING
         if self.kind == "file" and not _FILE.fullmatch(value):
             self._warn(path, doc, problems, f"nom de fichier « {_short(value)} » retiré : un nom simple est attendu, sans"
                        " dossier ni « .. »", "unsafe url")
@@ -121,8 +154,8 @@ class Str(Check):
         out = {"type": "string"}
         if self.kind in ("url", "link"):
             out["pattern"] = r"^(https?://|/|mailto:)" if self.kind == "url" else r"^(https?://|/|mailto:|[^@\s]+@)"
-        if self.kind in ("id", "slug", "file"):
-            out["pattern"] = "^" + {"id": _ID, "slug": SLUG, "file": _FILE}[self.kind].pattern + "$"
+        if self.kind in ("id", "slug", "file", "dataset"):
+            out["pattern"] = "^" + {"id": _ID, "slug": SLUG, "file": _FILE, "dataset": _DATASET}[self.kind].pattern + "$"
         if self.kind == "date":
             out["pattern"] = _DATE.pattern
         if self.choices:
@@ -298,6 +331,7 @@ class Map(Check):
     ignored: tuple = ()
     unknown: str = "warn"  # warn | error
     values: Check | None = None  # for free-form maps: a check applied to every value
+    code_keys: bool = False  # free-form keys copied into code (field names): plain ASCII expected
 
     def clean(self, value, path, doc, problems):
         if not isinstance(value, dict):
@@ -308,6 +342,7 @@ class Map(Check):
             spec = self.fields.get(key)
             if spec is None:
                 if self.values is not None:
+                    judge_text(key, path + (key,), doc, problems, code=self.code_keys)
                     cleaned = self.values.clean(raw, path + (key,), doc, problems)
                     if cleaned is not MISSING:
                         out[key] = cleaned

@@ -128,3 +128,47 @@ def site_path(link: Link) -> tuple[str, str]:
     """Path and fragment (without `#`) of a site-absolute relative link, as the browser resolves it."""
     resolved = URL(link.href, _BASE)
     return resolved.pathname, resolved.hash.removeprefix("#")
+
+
+def deceptive_host(host: str) -> str:
+    """Why an internationalised host name may pass for another (a Cyrillic « а » in « pаrticulier »), or ""."""
+    from . import characters
+
+    for label in host.split("."):
+        if not label.startswith("xn--"):
+            continue
+        try:
+            shown = label[4:].encode("ascii").decode("punycode")
+        except (UnicodeError, ValueError):
+            return f"nom d'hôte « {host} » mal encodé (punycode)"
+        odd = characters.mixed(shown)
+        if odd:
+            return (f"le nom d'hôte s'affiche « {shown} », où « {odd[1]} » {characters.describe(odd[1])} imite une lettre"
+                    " latine : vérifiez le domaine")
+    return ""
+
+
+# Names that never reach the public internet (RFC 6761, RFC 6762, RFC 7686, and common private uses).
+_PRIVATE_TLDS = {"localhost", "local", "localdomain", "internal", "test", "example", "invalid", "onion", "lan", "home",
+                 "corp", "arpa", "intranet", "private"}
+_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
+def public_host(host: str) -> str:
+    """Why `host` is not a public domain name that others can resolve, or "" when it is (exports need one)."""
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return f"« {host} » est une adresse IP, pas un nom de domaine"
+    except ValueError:
+        pass
+    labels = host.rstrip(".").split(".")
+    if len(labels) < 2:
+        return f"« {host} » n'a pas de nom de domaine"
+    if not all(_LABEL.fullmatch(label) for label in labels):
+        return f"« {host} » n'est pas un nom de domaine valide (étiquette vide ou caractère interdit)"
+    tld = labels[-1]
+    if not (tld.isalpha() or tld.startswith("xn--")) or tld in _PRIVATE_TLDS:
+        return f"« {host} » n'est pas un domaine public (.{tld})"
+    return ""

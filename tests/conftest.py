@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli
+from generator import cli, model
+from generator.problems import Problems
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -173,3 +174,33 @@ def in_history(node) -> bool:
             return True
         node = node.parent
     return False
+
+
+API_FILE = "api/api-statut-etudiant.md"
+
+
+def load_with(tmp_path, *edits: tuple[str, str]) -> tuple[Problems, str]:
+    """The project's content with `edits` (old, new) made once each in the Statut Étudiant file."""
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content, ignore=shutil.ignore_patterns("pages"))
+    path = content / API_FILE
+    text = path.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    problems = Problems()
+    model.load(content, problems)
+    return problems, text
+
+
+def line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def errors_at(problems: Problems, line: int) -> list[str]:
+    return [p.message for p in problems.errors if str(p.path).endswith("api-statut-etudiant.md") and p.line == line]
+
+

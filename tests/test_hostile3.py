@@ -95,3 +95,47 @@ def test_the_dcat_export_does_not_depend_on_the_hash_seed():
     outputs = {subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(outputs) == 1
+
+
+def test_exports_hold_only_clean_ids_roles_and_public_urls(tmp_path, capsys):
+    """Dataset ids are data.gouv.fr ids, audiences data.gouv.fr's, URLs public and absolute, and no control
+    character: `check` says what it leaves out, at its line."""
+    import json
+    import re
+
+    content = project_copy(tmp_path)
+    api = content / "api" / "api-statut-etudiant.md"
+    text = api.read_text(encoding="utf-8")
+    text = text.replace("title: API Statut Etudiant", 'title: "API Statut\\u0007 Etudiant\\u001b[2J"', 1)
+    text = text.replace("\nthemes:", "\ndatagouv_uuid: ['../../../api/1/me/', 'javascript:alert(1)', 5b7ffc618b4c4169d30727e0]"
+                        "\nexternal_site: https://a..b/x\nthemes:", 1)
+    api.write_text(text, encoding="utf-8")
+    (content / "audiences.yml").write_text("roles:\n  other: {label: Autre profil, datagouv: true}\n", encoding="utf-8")
+    assert cli.main(["check", "--content", str(content)]) == 1
+    out = capsys.readouterr().out
+    assert "roles.other.datagouv: data.gouv.fr ne connaît que" in out
+    assert "« ../../../api/1/me/ » retiré" in out and "« javascript:alert(1) » retiré" in out
+    assert "external_site : « https://a..b/x » n'est pas une adresse absolue utilisable" in out
+    assert "U+0007" in out and "U+001B" in out
+
+    (content / "audiences.yml").unlink()
+    site = tmp_path / "site"
+    assert build(content, site) == 0
+    exports = {path: path.read_text(encoding="utf-8") for path in [*site.glob("api/v1/**/*.json"), site / "catalog.jsonld"]}
+    for path, exported in exports.items():
+        assert not re.search(r"[\x00-\x1f]|\\u00[01]", exported.replace("\n", "")), path
+        assert "a..b" not in exported and "../" not in exported and "javascript:" not in exported, path
+    body = json.loads((site / "api/v1/dataservices/api-statut-etudiant.json").read_text(encoding="utf-8"))
+    assert body["title"] == "API Statut Etudiant[2J"
+    assert body["extras"]["apigouv"]["datagouv_uuid"] == ["5b7ffc618b4c4169d30727e0"]
+    assert {a["role"] for a in body["access_audiences"]} <= {"local_authority_and_administration", "company_and_association",
+                                                            "private"}
+
+
+@pytest.mark.parametrize(("host", "public"), [("particulier.api.gouv.fr", True), ("a..b", False), ("-a.fr", False),
+                                              ("intranet", False), ("x.local", False), ("10.0.0.1", False),
+                                              ("[::1]", False), ("xn--prticulier-zqi.fr", True), ("a_b.fr", False)])
+def test_public_hosts(host, public):
+    from generator import urls
+
+    assert (urls.public_host(host) == "") is public

@@ -1,0 +1,105 @@
+"""Characters that deceive a reader: controls, invisible and bidi characters, and letters of one script that
+pass for another's (a Cyrillic « а » in `mesri_admissions`). Every text of the content is judged here.
+
+What a developer copies into code (ids, endpoints, field names, code spans, hosts) must be plain ASCII or
+one script per word; any text may hold no invisible character unnoticed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from confusable_homoglyphs import categories, confusables
+
+# C0 and C1 controls and DEL; tabs and newlines are text.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Format characters (Cf: zero-width, bidi embeddings, overrides and isolates, BOM, soft hyphen) and line separators.
+_INVISIBLE_CATEGORIES = {"Cf", "Zl", "Zp"}
+_WORD = re.compile(r"\w+")
+_NEUTRAL_SCRIPTS = {"COMMON", "INHERITED"}
+
+
+def describe(char: str) -> str:
+    """U+0430 (CYRILLIC SMALL LETTER A): what a maintainer can search for."""
+    return f"U+{ord(char):04X} ({unicodedata.name(char, 'sans nom')})"
+
+
+def controls(text: str) -> Iterator[tuple[int, str]]:
+    for match in CONTROL.finditer(text):
+        yield match.start(), match.group()
+
+
+def invisible(text: str) -> Iterator[tuple[int, str]]:
+    """(index, character) of each character that changes what is shown without being seen. A zero-width joiner
+    inside an emoji sequence is what draws the emoji, not a trick."""
+    for index, char in enumerate(text):
+        if unicodedata.category(char) not in _INVISIBLE_CATEGORIES:
+            continue
+        if char == "\u200d" and 0 < index < len(text) - 1 and _emoji(text[index - 1]) and _emoji(text[index + 1]):
+            continue
+        yield index, char
+
+
+def _emoji(char: str) -> bool:
+    return unicodedata.category(char) == "So" or ord(char) >= 0x1F000 or char == "\ufe0f"
+
+
+def foreign(text: str) -> tuple[int, str] | None:
+    """The first character outside printable ASCII: for what is typed into code."""
+    return next(((i, c) for i, c in enumerate(text) if not " " <= c <= "~"), None)
+
+
+def foreign_code(text: str) -> tuple[int, str] | None:
+    """Outside ASCII in the code of a value: anywhere in a one-word value, in the code-like words of a longer one
+    (an endpoint's comment in French may have accents)."""
+    spaced = " " in text.strip()
+    for word in re.finditer(r"\S+", text):
+        if spaced and not any(c in word.group() for c in "/_=:?"):
+            continue
+        if odd := foreign(word.group()):
+            return word.start() + odd[0], odd[1]
+    return None
+
+
+def mixed(text: str) -> tuple[int, str] | None:
+    """In a word that mixes scripts (Latin with Cyrillic or Greek…), the first character of a script other than
+    the word's first; in a word with no Latin letter, the first letter that looks like a Latin one. None otherwise."""
+    for word in _WORD.finditer(text):
+        scripts = []
+        for offset, char in enumerate(word.group()):
+            script = _script(char)
+            if script in _NEUTRAL_SCRIPTS:
+                continue
+            if scripts and script != scripts[0]:
+                return word.start() + offset, char
+            scripts.append(script)
+        if scripts and "LATIN" not in scripts and confusables.is_confusable(word.group(), preferred_aliases=["latin"]):
+            first = confusables.is_confusable(word.group(), preferred_aliases=["latin"])[0]["character"]
+            return word.start() + word.group().index(first), first
+    return None
+
+
+def _script(char: str) -> str:
+    try:
+        return categories.alias(char)
+    except (KeyError, IndexError):
+        return "COMMON"
+
+
+def skeleton(text: str) -> str:
+    """The comparison key of names a reader could take for one another: no case, accents, invisibles or spacing,
+    and look-alike letters read as the Latin ones."""
+    text = unicodedata.normalize("NFKC", str(text))
+    text = "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE_CATEGORIES)
+    out = []
+    for char in text:
+        if ord(char) > 0x7F and _script(char) not in ("LATIN", *_NEUTRAL_SCRIPTS):
+            found = confusables.is_confusable(char, preferred_aliases=["latin"])
+            latin = [h["c"] for h in found[0]["homoglyphs"] if all(ord(c) < 0x250 for c in h["c"])] if found else []
+            char = latin[0] if latin else char
+        out.append(char)
+    text = unicodedata.normalize("NFKD", "".join(out))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.casefold().split())
