@@ -43,7 +43,8 @@ TREE = Map(
 
 Choice = record(CHOICE, "Choice")  # its `answer` holds the parsed Markup
 Question = record(QUESTION, "Question", id=(str, ""))
-Tree = record(TREE, "Tree", id=(str, ""), path=(Path, None))
+Tree = record(TREE, "Tree", id=(str, ""), path=(Path, None),
+              weights=(dict, dict))  # question id → characters its rendering holds, every path below it included
 
 
 def load_trees(paths: list[Path], problems: Problems) -> dict[str, Tree]:
@@ -112,6 +113,9 @@ def _check_cycles(tree: Tree, doc, problems: Problems) -> None:
 # be 2^30 questions. Real trees ask 1 to 3 questions.
 MAX_RENDERED = 200
 MAX_DEPTH = 12
+# And in characters: a long answer reached by many paths is repeated on each. A page holds at most this much of
+# trees, whichever tags show them (real pages: under 20 000).
+MAX_CHARS = 2_000_000
 
 
 def _check_size(tree: Tree, doc, problems: Problems) -> None:
@@ -128,6 +132,7 @@ def _check_size(tree: Tree, doc, problems: Problems) -> None:
             if done or not nexts:
                 size[qid] = min(1 + sum(size[n] for n in nexts), MAX_RENDERED + 1)
                 depth[qid] = 1 + max((depth[n] for n in nexts), default=0)
+                tree.weights[qid] = min(_own_weight(tree.questions[qid]) + sum(tree.weights[n] for n in nexts), MAX_CHARS + 1)
                 continue
             stack.append((qid, True))
             stack.extend((n, False) for n in nexts if n not in size)
@@ -140,6 +145,17 @@ def _check_size(tree: Tree, doc, problems: Problems) -> None:
         for qid in too_big:
             for choice in tree.questions[qid].choices:
                 choice.next = None
+
+
+def _own_weight(question: Question) -> int:
+    texts = [question.question, question.hint, *(label for c in question.choices for label in c.labels)]
+    return sum(map(len, texts)) + sum(len(c.answer.text) for c in question.choices if c.answer) + 200 * len(question.choices)
+
+
+def weight(trees: dict[str, Tree], ref: components.TreeRef) -> int:
+    """Characters a `<QuestionTree>` tag puts in its page."""
+    tree = trees.get(ref.tree)
+    return tree.weights.get(ref.question, 0) if tree else 0
 
 
 def resolve(trees: dict[str, Tree], ref: components.TreeRef) -> Question | None:

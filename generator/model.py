@@ -387,11 +387,18 @@ def _mark_versions(body: components.Markup, scope_set, doc: Document, problems: 
 
 
 def _dangling_trees(markups: list, trees: dict, problems: Problems) -> None:
+    shown = 0  # characters of trees the fiche's pages would hold
     for markup in markups:
         for ref in (markup.tree_refs if markup else []):
             if not eligibility.resolve(trees, ref):
                 problems.warn(ref.path, ref.line, f"QuestionTree : arbre « {ref.tree} » / question « {ref.question} » "
                               "introuvable dans question-trees/ ; remplacé par le lien DataPass de l'API", "dangling question tree")
+            shown += eligibility.weight(trees, ref)
+            if shown > eligibility.MAX_CHARS:
+                problems.error(ref.path, ref.line, f"QuestionTree : les arbres de questions affichés par cette fiche"
+                               f" dépasseraient {eligibility.MAX_CHARS // 1_000_000} millions de caractères (chaque chemin"
+                               " répète ses réponses) ; raccourcissez les réponses ou affichez l'arbre moins souvent", "limit")
+                return
 
 
 def _producer(doc: Document, problems: Problems, context) -> Producer | None:

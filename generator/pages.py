@@ -348,6 +348,11 @@ def pages(catalogue: Catalogue, env: jinja2.Environment | None = None, *, home: 
     return out
 
 
+# The theme writes the whole nav into every page: listing every API there would make the site grow with the
+# square of the catalogue. Past this many, the nav leads to the catalogue page, which lists them all.
+NAV_LIMIT = 12
+
+
 def navigation(catalogue: Catalogue) -> list:
     """The catalogue's nav entries: a page's source path, or a section as (title, entries)."""
     apis = []
@@ -358,11 +363,11 @@ def navigation(catalogue: Catalogue) -> list:
         if api.scopes:
             entries.append(api.url + "scopes/index.md")
         apis.append((api.title, entries))
-    sections = [("Les API", ["les-api/index.md", *apis])]
+    sections = [("Les API", ["les-api/index.md", *apis]) if len(apis) <= NAV_LIMIT else "les-api/index.md"]
     if catalogue.describes_audiences:
         sections.insert(0, "eligibilite/index.md")
     producers = sorted(catalogue.producers.values(), key=lambda p: components.slugify(p.name))
-    if producers:
+    if producers and len(producers) <= NAV_LIMIT:  # else each API's page and the catalogue link to their producer
         sections.append(("Producteurs", [producer.url + "index.md" for producer in producers]))
     return sections
 

@@ -24,6 +24,8 @@ AUTHORIZE_ENDPOINT = "https://fcp-low.integ01.dev-franceconnect.fr/api/v2/author
 
 # A chooser with more is unusable and its page too heavy; real APIs have fewer than 20.
 MAX_SCOPES = 100
+# What a version's use cases may put in the page, in characters (real ones: under 20 000).
+MAX_PAGE_CHARS = 2_000_000
 
 STATUS = {"current": "en service", "deprecated": "dépréciée, encore servie", "retired": "retirée"}
 
@@ -607,6 +609,11 @@ def _check_shapes(versions: list[Version], doc: Document, problems: Problems) ->
             problems.error(doc.path, doc.line(*version.where, "scopes", index, "requires"), f"{label}.scopes[{index}]"
                            f".requires: « {cycle_at.id} » se requiert lui-même par un cycle : on ne pourrait plus le décocher",
                            "value")
+        if (weight := _use_case_weight(version)) > MAX_PAGE_CHARS:
+            problems.error(doc.path, doc.line(*version.where, "use_cases"), f"{label}.use_cases: la page répéterait"
+                           f" {weight // 1_000_000} millions de caractères (chaque cas d'usage liste ses scopes et ceux"
+                           f" qu'ils requièrent ; au plus {MAX_PAGE_CHARS // 1_000_000} millions) ; raccourcissez les libellés"
+                           " ou les listes", "limit")
         named = [("scopes", i, s.id) for i, s in zip(version.positions["scopes"], version.scopes)]
         named += [("use_cases", i, c.id) for i, c in zip(version.positions.get("use_cases", []), version.use_cases)]
         for kind, index, item_id in named:
@@ -616,6 +623,16 @@ def _check_shapes(versions: list[Version], doc: Document, problems: Problems) ->
                                f" « {version.id}-{item_id} » désigne déjà un élément de la page ({anchors[anchor]}) ;"
                                " changez l'un des deux identifiants", "duplicate id")
             anchors.setdefault(anchor, f"{version.id} / {item_id}")
+
+
+def _use_case_weight(version: Version) -> int:
+    """Characters the page's use cases hold: each names its scopes, the required ones included, in labels and
+    three times in ids (the `scope` value, the URL, the rule)."""
+    total = 0
+    for case in version.use_cases:
+        total += len(case.title) + len(case.description) + len(case.filter) + 500
+        total += sum(len(s.label) + 3 * len(s.id) + 20 for s in version.by_id(version.resolve(case.scopes)))
+    return total
 
 
 def _response_keys(version: Version):

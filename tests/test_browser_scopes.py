@@ -296,6 +296,15 @@ def test_the_paste_box_recognises_errors_and_other_versions(clipboard_page, serv
     page.wait_for_function("!document.querySelector('[data-output=record-error]').textContent")
     assert state(page)["preview"] == declared.current.answer(["mesri_admissions"] if state(page)["checked"] else [],
                                                              deep["data"])["body"]
+    before = state(page)["preview"]
+    for deeper in ('{"data": {"admissions": [' + "[" * 300 + "]" * 300 + "]}}", "[" * 200_000 + "]" * 200_000):
+        paste(page, deeper)  # valid JSON past what the page reads, or past the engine's stack: never called invalid
+        page.wait_for_function("document.querySelector('[data-output=record-error]').textContent.includes('imbriqué')")
+        assert "pas du JSON valide" not in page.locator('[data-output="record-error"]').inner_text()
+        assert state(page)["preview"] == before
+    page.check("input[value=mesri_admission_regime_formation]")  # the address shares what the page shows
+    shared = page.evaluate("new URLSearchParams(location.search).get('scopes')").split(",")
+    assert shared == state(page)["checked"]
     assert axe(page) == []
 
 

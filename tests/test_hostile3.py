@@ -139,3 +139,41 @@ def test_public_hosts(host, public):
     from generator import urls
 
     assert (urls.public_host(host) == "") is public
+
+
+def test_a_tree_answer_repeated_by_many_paths_is_refused_by_check_and_build(tmp_path, capsys):
+    """64 paths to a 400 kB answer, shown 40 times: check refuses it at once, at a tag's line; build stops as fast."""
+    content = seed_content(tmp_path / "content")
+    questions = {f"q{i}": {"question": f"Q{i} ?", "choices": [{"labels": ["Oui"], "next": f"q{i + 1}"},
+                                                               {"labels": ["Non"], "next": f"q{i + 1}"}]} for i in range(6)}
+    answer = "\n\n".join("Une réponse longue. " * 20 for _ in range(1000))  # about 400 kB
+    questions["q6"] = {"question": "Q6 ?", "choices": [{"labels": ["Oui"], "answer": answer}]}
+    import yaml
+
+    (content / "question-trees" / "gros.yml").write_text(yaml.safe_dump({"questions": questions}, allow_unicode=True),
+                                                         encoding="utf-8")
+    api = content / "api" / "api-statut-etudiant.md"
+    api.write_text(api.read_text(encoding="utf-8") + "\n" + "\n\n<QuestionTree tree='gros' question='q0' />\n" * 40,
+                   encoding="utf-8")
+    start = time.monotonic()
+    assert cli.main(["check", "--content", str(content)]) == 1
+    assert time.monotonic() - start < 30
+    assert "dépasseraient 2 millions de caractères" in capsys.readouterr().out
+    assert build(content, tmp_path / "site") == 1 and not (tmp_path / "site").exists()
+
+
+def test_requires_repeated_by_every_use_case_is_refused(tmp_path, capsys):
+    """A scope that requires 99 others, used by 100 use cases, would repeat them all in each."""
+    import yaml
+
+    content = seed_content(tmp_path / "content")
+    scopes = [{"id": f"s{i}", "label": "L" * 5000, "role": "mask", "fields": [f"f{i}"]} for i in range(99)]
+    scopes.append({"id": "all", "label": "Tout", "role": "mask", "requires": [f"s{i}" for i in range(99)]})
+    use_cases = [{"id": f"c{i}", "title": f"Cas {i}", "scopes": ["all"]} for i in range(100)]
+    front = {"franceconnect": {"scopes": scopes, "use_cases": use_cases}}
+    api = content / "api" / "api-statut-etudiant.md"
+    text = api.read_text(encoding="utf-8")
+    api.write_text(text.replace("---\n", "---\n" + yaml.safe_dump(front), 1), encoding="utf-8")
+    assert cli.main(["check", "--content", str(content)]) == 1
+    out = capsys.readouterr().out
+    assert "franceconnect.use_cases: la page répéterait" in out

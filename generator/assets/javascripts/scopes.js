@@ -15,6 +15,20 @@
   }
   function equal(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
 
+  // A pasted response deeper than this is not an API's answer; deeper still, printing it would overflow the stack.
+  var MAX_DEPTH = 200;
+  function depth(value) {
+    var deepest = 0, stack = [[value, 1]];
+    while (stack.length) {
+      var top = stack.pop(), item = top[0], level = top[1];
+      if (item === null || typeof item !== "object") continue;
+      if (level > deepest) deepest = level;
+      if (deepest > MAX_DEPTH) return deepest;
+      Object.keys(item).forEach(function (key) { stack.push([item[key], level + 1]); });
+    }
+    return deepest;
+  }
+
   function canonical(version, id) {
     var found = version.scopes.find(function (s) {
       return s.id === id || s.aliases.some(function (a) { return a.id === id; });
@@ -314,6 +328,17 @@
       };
     }
 
+    function share(ids) {
+      var params = new URLSearchParams(location.search);
+      ["scopes", "version", "cas"].forEach(function (key) { params.delete(key); });
+      var search = params.toString();
+      if (version.id !== data.default_version) search += (search ? "&" : "") + "version=" + encodeURIComponent(version.id);
+      var cases = tickedCases();
+      if (cases.length) search += (search ? "&" : "") + "cas=" + cases.map(encodeURIComponent).join(",");
+      if (ids.length) search += (search ? "&" : "") + "scopes=" + ids.map(encodeURIComponent).join(",");
+      history.replaceState(history.state, "", location.pathname + (search ? "?" + search : "") + location.hash);
+    }
+
     // `given`: what a link asked for, before required scopes were ticked.
     function render(announce, given) {
       var ids = given || chosen();
@@ -324,6 +349,7 @@
         var wanted = resolve(version, useCase(box.dataset.useCase).scopes);
         if (!wanted.every(function (id) { return ids.indexOf(id) !== -1; })) box.checked = false;
       });
+      share(ids);  // first: whatever follows, the address shares the choice the page shows
       output("scope").textContent = scopeString(version, ids);
       output("url").textContent = authorizeUrl(version, ids);
       output("endpoint").textContent = version.endpoint || "Voir la documentation technique de l'API.";
@@ -338,14 +364,6 @@
       }
       listNotes(output("warnings"), notes.map(function (text) { return {text: text}; }));
       renderForward(ids);
-      var params = new URLSearchParams(location.search);
-      ["scopes", "version", "cas"].forEach(function (key) { params.delete(key); });
-      var search = params.toString();
-      if (version.id !== data.default_version) search += (search ? "&" : "") + "version=" + encodeURIComponent(version.id);
-      var cases = tickedCases();
-      if (cases.length) search += (search ? "&" : "") + "cas=" + cases.map(encodeURIComponent).join(",");
-      if (ids.length) search += (search ? "&" : "") + "scopes=" + ids.map(encodeURIComponent).join(",");
-      history.replaceState(history.state, "", location.pathname + (search ? "?" + search : "") + location.hash);
       if (announce) {
         output("status").textContent = ids.length + (ids.length > 1 ? " scopes choisis" : " scope choisi") +
           (notes.length ? ", " + notes.length + " avertissement" + (notes.length > 1 ? "s" : "") : "") + ".";
@@ -357,8 +375,19 @@
       var switcher = output("switch");
       switcher.hidden = true;
       if (!input.value.trim()) { pasted = null; error.textContent = ""; input.removeAttribute("aria-invalid"); return; }
-      var value;
-      try { value = JSON.parse(input.value); } catch (e) { value = undefined; }
+      var value, tooDeep = false;
+      try {
+        value = JSON.parse(input.value);
+        tooDeep = depth(value) > MAX_DEPTH;
+      } catch (e) {
+        value = undefined;
+        tooDeep = e instanceof RangeError;  // the engine's own nesting limit: valid JSON all the same
+      }
+      if (tooDeep) {
+        input.setAttribute("aria-invalid", "true");
+        error.textContent = "Ce JSON est valide mais imbriqué sur plus de " + MAX_DEPTH + " niveaux : l'aperçu ne le lit pas et n'a pas changé.";
+        return;
+      }
       var object = value !== null && typeof value === "object" && !Array.isArray(value);
       var status = object ? errorStatus(version, value) : null;
       if (status !== null) {
