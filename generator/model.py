@@ -501,7 +501,7 @@ def _titles(apis: dict[str, Api], problems: Problems) -> None:
     for api in sorted(apis.values(), key=lambda a: a.slug):
         key = characters.skeleton(api.title)
         other = first.setdefault(key, api)
-        if other is not api:
+        if other is not api and other.title != api.title:  # the same title is no trick: a look-alike one is
             problems.warn(api.source, api.doc.line("title"), f"title: « {api.title} » se confond avec le titre de"
                           f" « {other.slug} » (« {other.title} ») : un lecteur les prendrait l'une pour l'autre", "deceptive")
 
