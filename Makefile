@@ -3,7 +3,7 @@ PY      := .venv/bin/python
 STAMP   := .venv/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve build check test bench bench-scale screenshots clean
+.PHONY: serve build check lint format test test-fast bench bench-scale screenshots clean
 
 PORT    ?= 8000
 
@@ -22,6 +22,15 @@ build: $(STAMP)
 
 check: $(STAMP)
 	$(PY) -m generator check
+
+# The lint CI runs before the tests: ruff's rules and its formatter, as configured in pyproject.toml.
+lint: $(STAMP)
+	.venv/bin/ruff check generator tests
+	.venv/bin/ruff format --check generator tests
+
+format: $(STAMP)
+	.venv/bin/ruff check --fix generator tests
+	.venv/bin/ruff format generator tests
 
 $(CHROMIUM):
 	(apt-get install -y --no-install-recommends chromium || \

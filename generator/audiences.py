@@ -27,12 +27,25 @@ AUDIENCES = Map(
     doc="Rôles et correspondance des libellés « Qui êtes-vous ? » (`audiences.yml`).",
     unknown="error",
     fields={
-        "roles": Field(Map(values=Map(unknown="error", fields={
-            "label": Field(Str(doc="Nom affiché, ex. « Collectivité et Administration »."), required=True),
-            "datagouv": Field(Bool(doc="true : un rôle de data.gouv.fr (access_audiences)."), default=False),
-        }), doc="Rôles, par identifiant, dans l'ordre d'affichage."), default=dict),
-        "labels": Field(Map(values=List(Str(kind="id"), one_or_many=True, min_items=1),
-                            doc="Libellé « who » → rôle(s)."), default=dict),
+        "roles": Field(
+            Map(
+                values=Map(
+                    unknown="error",
+                    fields={
+                        "label": Field(Str(doc="Nom affiché, ex. « Collectivité et Administration »."), required=True),
+                        "datagouv": Field(
+                            Bool(doc="true : un rôle de data.gouv.fr (access_audiences)."), default=False
+                        ),
+                    },
+                ),
+                doc="Rôles, par identifiant, dans l'ordre d'affichage.",
+            ),
+            default=dict,
+        ),
+        "labels": Field(
+            Map(values=List(Str(kind="id"), one_or_many=True, min_items=1), doc="Libellé « who » → rôle(s)."),
+            default=dict,
+        ),
     },
 )
 
@@ -60,12 +73,16 @@ def load(content_dir: Path, problems: Problems) -> Audiences:
     audiences = Audiences()
     for other in sorted(Path(content_dir).glob("[aA][uU][dD][iI][eE][nN][cC][eE][sS].[yY]*")):
         if other.name != "audiences.yml" and other.name.lower() in ("audiences.yml", "audiences.yaml"):
-            problems.error(other, 1, f"« {other.name} » n'est pas lu : le fichier des publics s'appelle audiences.yml", "file name")
+            problems.error(
+                other, 1, f"« {other.name} » n'est pas lu : le fichier des publics s'appelle audiences.yml", "file name"
+            )
     for path in (DEFAULT, Path(content_dir) / "audiences.yml"):
         if path != DEFAULT and not path.exists():  # the default ships with the package: reading it must work
             continue
         if path != DEFAULT and not inside(path, Path(content_dir)):
-            problems.error(path, 1, "lien symbolique vers l'extérieur du dossier de contenu : ignoré sans être lu", "io")
+            problems.error(
+                path, 1, "lien symbolique vers l'extérieur du dossier de contenu : ignoré sans être lu", "io"
+            )
             continue
         doc = problems.guard(path, load_yaml, path, problems)
         if doc is None:
@@ -73,22 +90,38 @@ def load(content_dir: Path, problems: Problems) -> Audiences:
         data = AUDIENCES.clean(doc.meta, (), doc, problems)
         for role in list(data.get("roles", {})):
             if not ROLE_ID.fullmatch(role):  # it becomes an anchor and a URL parameter
-                problems.error(doc.path, doc.line("roles", role), f"roles.{role[:40]}: identifiant invalide (lettres, chiffres"
-                               " et _ seulement)", "value")
+                problems.error(
+                    doc.path,
+                    doc.line("roles", role),
+                    f"roles.{role[:40]}: identifiant invalide (lettres, chiffres et _ seulement)",
+                    "value",
+                )
                 del data["roles"][role]
         for role, spec in data.get("roles", {}).items():
             if spec.get("datagouv") and role not in DATAGOUV_ROLES:
-                problems.error(doc.path, doc.line("roles", role, "datagouv"), f"roles.{role}.datagouv: data.gouv.fr ne connaît"
-                               f" que {', '.join(DATAGOUV_ROLES)} ; retirez `datagouv: true`", "value")
+                problems.error(
+                    doc.path,
+                    doc.line("roles", role, "datagouv"),
+                    f"roles.{role}.datagouv: data.gouv.fr ne connaît"
+                    f" que {', '.join(DATAGOUV_ROLES)} ; retirez `datagouv: true`",
+                    "value",
+                )
                 spec["datagouv"] = False
         audiences.roles.update(data.get("roles", {}))
         written: dict[str, str] = {}
         for label, roles in data.get("labels", {}).items():
             first = written.get(key(label))
-            if first is not None and set(data["labels"][first]) != set(roles):  # one key: the second would replace the first
-                problems.error(doc.path, doc.line("labels", label), f"labels.{label}: se confond avec « {first} », qui mène"
-                               " à d'autres rôles (accents, casse et espaces ne comptent pas) ; réunissez-les sous un seul"
-                               " libellé", "duplicate id")
+            if first is not None and set(data["labels"][first]) != set(
+                roles
+            ):  # one key: the second would replace the first
+                problems.error(
+                    doc.path,
+                    doc.line("labels", label),
+                    f"labels.{label}: se confond avec « {first} », qui mène"
+                    " à d'autres rôles (accents, casse et espaces ne comptent pas) ; réunissez-les sous un seul"
+                    " libellé",
+                    "duplicate id",
+                )
                 continue
             written.setdefault(key(label), label)
             audiences.labels[key(label)] = roles
@@ -97,7 +130,12 @@ def load(content_dir: Path, problems: Problems) -> Audiences:
         doc, label = audiences.sources[label_key]
         for role in roles:
             if role not in audiences.roles:
-                problems.error(doc.path, doc.line("labels", label), f"labels.{label}: rôle « {role} » non déclaré dans `roles`", "audience")
+                problems.error(
+                    doc.path,
+                    doc.line("labels", label),
+                    f"labels.{label}: rôle « {role} » non déclaré dans `roles`",
+                    "audience",
+                )
     audiences.labels = {k: [r for r in roles if r in audiences.roles] for k, roles in audiences.labels.items()}
     return audiences
 
@@ -126,7 +164,9 @@ def conditions(audiences_today: list, audiences: Audiences) -> dict[str, tuple[s
 
 def unmapped(api, audiences: Audiences, problems: Problems) -> None:
     """A label nobody mapped: a warning with its line; the page shows it as it is."""
-    labelled = [("access_page", index, entry.who) for index, entry in enumerate(api.history.entries if api.history else [])]
+    labelled = [
+        ("access_page", index, entry.who) for index, entry in enumerate(api.history.entries if api.history else [])
+    ]
     if api.access.dated:
         labelled += [("access", "audiences", index, a.who) for index, a in enumerate(api.access.audiences)]
     else:
@@ -135,8 +175,12 @@ def unmapped(api, audiences: Audiences, problems: Problems) -> None:
         for j, label in enumerate(who):
             if not audiences.roles_of(label):
                 path = ".".join(str(p) for p in where[:-1]) + f"[{where[-1]}].who[{j}]"
-                problems.warn(api.source, api.doc.line(*where, "who", j),
-                              f"{path}: « {label} » ne correspond à aucun rôle ; ajoutez-le à audiences.yml", "unmapped audience")
+                problems.warn(
+                    api.source,
+                    api.doc.line(*where, "who", j),
+                    f"{path}: « {label} » ne correspond à aucun rôle ; ajoutez-le à audiences.yml",
+                    "unmapped audience",
+                )
 
 
 def pair(api, audiences: Audiences, problems: Problems) -> None:
@@ -145,8 +189,10 @@ def pair(api, audiences: Audiences, problems: Problems) -> None:
     history = api.history
     if history is None:
         return
-    today = [(audience, {role for label in audience.who for role in audiences.roles_of(label)})
-             for audience in api.access.audiences]
+    today = [
+        (audience, {role for label in audience.who for role in audiences.roles_of(label)})
+        for audience in api.access.audiences
+    ]
     anchors = {audience.anchor for audience in api.access.audiences}
     for index, entry in enumerate(history.entries):
         roles = {role for label in entry.who for role in audiences.roles_of(label)}
@@ -160,6 +206,11 @@ def pair(api, audiences: Audiences, problems: Problems) -> None:
             history.unpaired.append(entry)
             if roles:
                 names = ", ".join(audiences.roles[r]["label"] for r in sorted(roles, key=list(audiences.roles).index))
-                problems.warn(api.source, api.doc.line("access_page", index),
-                              f"access.audiences: « {entry.who[0]} » ({names}) avait une réponse en {history.published or 'publication'}"
-                              " et n'en a pas aujourd'hui", "access")
+                problems.warn(
+                    api.source,
+                    api.doc.line("access_page", index),
+                    f"access.audiences: « {entry.who[0]} » ({names}) avait une réponse en"
+                    f" {history.published or 'publication'}"
+                    " et n'en a pas aujourd'hui",
+                    "access",
+                )

@@ -118,8 +118,13 @@ def check(content: Path, iframe_hosts=components.IFRAME_HOSTS, config=None) -> t
 
         options = config.plugins[PLUGIN].config
         home = not (Path(config.docs_dir) / "index.md").is_file()
-        problems.items += pages.site_problems(catalogue, site_url=config.site_url or "", featured=options.featured,
-                                              home=home, config_file=Path(config.config_file_path or "mkdocs.yml")).items
+        problems.items += pages.site_problems(
+            catalogue,
+            site_url=config.site_url or "",
+            featured=options.featured,
+            home=home,
+            config_file=Path(config.config_file_path or "mkdocs.yml"),
+        ).items
     return catalogue, problems
 
 
@@ -141,8 +146,9 @@ def build(content: Path, site_dir: Path, strict: bool, config_file: Path) -> int
     except (MkDocsException, OSError) as exc:
         print(f"{config_file}:1: configuration invalide : {exc}", file=sys.stderr)
         return 1
-    catalogue, problems = check(Path(config.plugins[PLUGIN].config.content), config.plugins[PLUGIN].config.iframe_hosts,
-                                config)
+    catalogue, problems = check(
+        Path(config.plugins[PLUGIN].config.content), config.plugins[PLUGIN].config.iframe_hosts, config
+    )
     _report(problems)
     if problems.errors or (strict and problems.warnings):
         print("échec : le site précédent est laissé tel quel", file=sys.stderr)
@@ -216,14 +222,22 @@ def _swap(staging: Path, site_dir: Path) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
-        prog="api-catalogue", description="Génère le site à partir des fichiers de contenu.",
+        prog="api-catalogue",
+        description="Génère le site à partir des fichiers de contenu.",
         epilog="Les chemins par défaut sont pris dans le dossier courant.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    check_cmd = sub.add_parser("check", help="vérifie le contenu et liste chaque problème (chemin:ligne: message)",
-                               formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    build_cmd = sub.add_parser("build", help="construit le site (le même que `mkdocs build`)",
-                               formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    check_cmd = sub.add_parser(
+        "check",
+        help="vérifie le contenu et liste chaque problème (chemin:ligne: message)",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    build_cmd = sub.add_parser(
+        "build",
+        help="construit le site (le même que `mkdocs build`)",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     for command in (check_cmd, build_cmd):
         command.add_argument("--content", type=Path, default=Path("content"), help="dossier de contenu")
         command.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"), help="configuration MkDocs")

@@ -28,14 +28,47 @@ API_GOUV_HOSTS = {"api.gouv.fr", "www.api.gouv.fr"}
 SAFE_SCHEMES = {"https", "http", "mailto"}  # nh3's own check; urls.check is the one that decides
 
 ALLOWED_TAGS = {
-    "p", "br", "a", "strong", "em", "b", "i", "ul", "ol", "li", "code", "pre", "blockquote", "hr",
-    "table", "thead", "tbody", "tr", "th", "td", "details", "summary", "span",
-    "h1", "h2", "h3", "h4", "h5", "h6",
+    "p",
+    "br",
+    "a",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "ul",
+    "ol",
+    "li",
+    "code",
+    "pre",
+    "blockquote",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "details",
+    "summary",
+    "span",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "name", "target", "rel"},
-    "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
-    "th": {"align"}, "td": {"align"}, "details": {"open"},
+    "h1": {"id"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "h5": {"id"},
+    "h6": {"id"},
+    "th": {"align"},
+    "td": {"align"},
+    "details": {"open"},
 }
 ALLOWED_CLASSES = {
     "a": {"md-button", "md-button--primary", "headerlink", "external-link"},
@@ -78,6 +111,7 @@ class TreeRef:
 @dataclass
 class Inline:
     """<Button> or <External>: rendered from a template around its Markdown text, once the text is sanitised."""
+
     name: str
     href: str | None  # None: the tag was refused (reported), only its text is kept
     alt: bool = False
@@ -107,6 +141,7 @@ class Embed:
 @dataclass
 class VersionMark:
     """Under a body heading that documents an older scope version: which version, until when, what replaces it."""
+
     heading: str  # the title it stands under, as the version's `sections` names it
     version: str
     label: str
@@ -123,10 +158,10 @@ def mark_heading(markup: Markup, title: str, block) -> bool:
     """Place a block right under the ATX heading whose text is `title` (compared with `fold`); False if none is."""
     wanted = fold(title)
     for match in _HEADING_LINE.finditer(mask_code(markup.text)[0]):  # a "#" line inside code is no heading
-        if fold(markup.text[match.start(1):match.end(1)].rstrip(" \t#")) == wanted:
+        if fold(markup.text[match.start(1) : match.end(1)].rstrip(" \t#")) == wanted:
             markup.blocks.append(block)
             placeholder = f"\n\n\u00a7\u00a7cmp{len(markup.blocks) - 1}\u00a7\u00a7\n\n"
-            markup.text = markup.text[:match.end()] + placeholder + markup.text[match.end():]
+            markup.text = markup.text[: match.end()] + placeholder + markup.text[match.end() :]
             return True
     return False
 
@@ -134,6 +169,7 @@ def mark_heading(markup: Markup, title: str, block) -> bool:
 @dataclass
 class RelatedMark:
     """After the body's sentence that mentions another API: a link to its page."""
+
     slug: str
     title: str
 
@@ -220,8 +256,11 @@ MAX_FENCES = 200
 MAX_NESTING = 10
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 # Nesting by indentation, by `>` quotes, or by markers on one line (`- - - x` is three lists deep).
-_NESTED = re.compile(r"^(?:[ \t]*>){%d}|^[ ]{%d,}(?:[-*+]|[0-9]{1,9}[.)])[ \t]|^[ \t]{0,3}(?:(?:[-*+>]|[0-9]{1,9}[.)])[ \t]{1,4}){%d}"
-                     % (MAX_NESTING + 1, 4 * MAX_NESTING, MAX_NESTING + 1), re.M)
+_NESTED = re.compile(
+    r"^(?:[ \t]*>){%d}|^[ ]{%d,}(?:[-*+]|[0-9]{1,9}[.)])[ \t]|^[ \t]{0,3}(?:(?:[-*+>]|[0-9]{1,9}[.)])[ \t]{1,4}){%d}"
+    % (MAX_NESTING + 1, 4 * MAX_NESTING, MAX_NESTING + 1),
+    re.M,
+)
 
 
 def check_limits(text: str, masked: str, fences: int, line_of) -> list[tuple[int, str]]:
@@ -241,8 +280,12 @@ def check_limits(text: str, masked: str, fences: int, line_of) -> list[tuple[int
             continue
         for offset, part in paragraphs:
             if count(part) > per_paragraph:
-                found.append((line_of(offset), f"plus de {per_paragraph} {what} dans un même paragraphe :"
-                              " coupez-le par des lignes vides"))
+                found.append(
+                    (
+                        line_of(offset),
+                        f"plus de {per_paragraph} {what} dans un même paragraphe : coupez-le par des lignes vides",
+                    )
+                )
                 break
     nested = _NESTED.search(masked)
     if nested:
@@ -266,7 +309,12 @@ def mask_code(text: str) -> tuple[str, int]:
                 fence = opener.group(1)
                 lines[index] = " " * len(line)
             continue
-        if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence) and not line[opener.end():].strip():
+        if (
+            opener
+            and opener.group(1)[0] == fence[0]
+            and len(opener.group(1)) >= len(fence)
+            and not line[opener.end() :].strip()
+        ):
             fence = None
         lines[index] = " " * len(line)
     masked = "\n".join(lines)
@@ -274,25 +322,62 @@ def mask_code(text: str) -> tuple[str, int]:
 
 
 # A link's text and target: `[text](target)` and `<a href="target">text</a>`, bounded.
-_LINKED = re.compile(r"\[([^\[\]\n]{1,300})\]\([ \t]{0,8}<?([^\s()<>]{1,%d})|<a\b[^<>]{0,500}?\bhref[ \t]{0,8}=[ \t]{0,8}"
-                     r"[\"']([^\"'<>]{1,%d})[\"'][^<>]{0,500}>([^<]{1,300})</a>" % (urls.MAX_LENGTH, urls.MAX_LENGTH), re.I)
+_LINKED = re.compile(
+    r"\[([^\[\]\n]{1,300})\]\([ \t]{0,8}<?([^\s()<>]{1,%d})|<a\b[^<>]{0,500}?\bhref[ \t]{0,8}=[ \t]{0,8}"
+    r"[\"']([^\"'<>]{1,%d})[\"'][^<>]{0,500}>([^<]{1,300})</a>" % (urls.MAX_LENGTH, urls.MAX_LENGTH),
+    re.I,
+)
 # A host named in a link's text: with a scheme or www., or a dotted name whose last label is not a file extension.
 _NAMED_HOST = re.compile(r"(?<![\w@.-])(?:https?://)?((?:[\w-]{1,63}\.){1,10}[^\W\d_]{2,63})(?![\w-])")
-_FILE_ENDINGS = {"json", "yaml", "yml", "md", "html", "htm", "pdf", "csv", "xml", "zip", "txt", "js", "css", "png", "jpg",
-                 "svg", "odt", "ods", "doc", "docx", "xls", "xlsx", "php", "aspx", "jsp"}
+_FILE_ENDINGS = {
+    "json",
+    "yaml",
+    "yml",
+    "md",
+    "html",
+    "htm",
+    "pdf",
+    "csv",
+    "xml",
+    "zip",
+    "txt",
+    "js",
+    "css",
+    "png",
+    "jpg",
+    "svg",
+    "odt",
+    "ods",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "php",
+    "aspx",
+    "jsp",
+}
 
 
 def _deceptive(text: str, masked: str, path: Path, line_of, problems: Problems) -> None:
     """Invisible characters anywhere; look-alike letters in code spans and hosts; link text naming another host."""
     if not text.isascii():
         for index, char in list(characters.invisible(text))[:5]:
-            problems.warn(path, line_of(index), f"caractère invisible {characters.describe(char)} : il change ce qui est lu"
-                          " sans se voir ; retirez-le", "deceptive")
+            problems.warn(
+                path,
+                line_of(index),
+                f"caractère invisible {characters.describe(char)} : il change ce qui est lu sans se voir ; retirez-le",
+                "deceptive",
+            )
         for span in _INLINE_CODE.finditer(text):
             if odd := characters.mixed(span.group()) or characters.foreign_code(span.group().strip("`")):
-                problems.warn(path, line_of(span.start()), f"code « {span.group()[:60]} » : « {odd[1]} »"
-                              f" {characters.describe(odd[1])} n'est pas de l'ASCII : recopié dans du code, il ne"
-                              " marcherait pas", "deceptive")
+                problems.warn(
+                    path,
+                    line_of(span.start()),
+                    f"code « {span.group()[:60]} » : « {odd[1]} »"
+                    f" {characters.describe(odd[1])} n'est pas de l'ASCII : recopié dans du code, il ne"
+                    " marcherait pas",
+                    "deceptive",
+                )
     for match in _LINKED.finditer(masked):
         label, target = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
         link = urls.check(target)
@@ -306,15 +391,21 @@ def _deceptive(text: str, masked: str, path: Path, line_of, problems: Problems) 
             continue
         shown = urls.check("https://" + named.group(1))
         if shown and not _same_site(shown.host, link.host):
-            problems.warn(path, line_of(match.start()), f"le texte du lien nomme « {named.group(1)} » mais le lien mène à"
-                          f" « {link.host} »", "deceptive")
+            problems.warn(
+                path,
+                line_of(match.start()),
+                f"le texte du lien nomme « {named.group(1)} » mais le lien mène à « {link.host} »",
+                "deceptive",
+            )
 
 
 def _same_site(shown: str, target: str) -> bool:
     """The text names the target's host, or a domain the target belongs to (api.gouv.fr for its subdomains), or
     the host without its last label."""
     shown, target = shown.removeprefix("www."), target.removeprefix("www.")
-    return target == shown or target.endswith("." + shown) or target.startswith(shown + ".")  # "api.gouv" for api.gouv.fr
+    return (
+        target == shown or target.endswith("." + shown) or target.startswith(shown + ".")
+    )  # "api.gouv" for api.gouv.fr
 
 
 def parse(text: str, path: Path, first_line: int, problems: Problems, context: Context) -> Markup:
@@ -339,7 +430,12 @@ def parse(text: str, path: Path, first_line: int, problems: Problems, context: C
     for match in _MD_LINK.finditer(masked):
         link = urls.check(match.group(1))
         if not link:
-            problems.warn(path, line_of(match.start()), f"lien Markdown « {match.group(1)[:40]} » retiré : {link.reason}", "unsafe url")
+            problems.warn(
+                path,
+                line_of(match.start()),
+                f"lien Markdown « {match.group(1)[:40]} » retiré : {link.reason}",
+                "unsafe url",
+            )
     _deceptive(text, masked, path, line_of, problems)
 
     for match in _TAG.finditer(masked):
@@ -349,7 +445,7 @@ def parse(text: str, path: Path, first_line: int, problems: Problems, context: C
         out.append(text[pos:start])
         pos = end
         line = line_of(start)
-        attrs, malformed = _attrs(text[match.start(3):match.end(3)]) if not closing else ({}, False)
+        attrs, malformed = _attrs(text[match.start(3) : match.end(3)]) if not closing else ({}, False)
         if malformed:
             problems.warn(path, line, f"<{name}> : attribut mal formé dans « {original[:80]} »", "malformed tag")
         if name in INLINE_COMPONENTS:
@@ -372,7 +468,9 @@ def parse(text: str, path: Path, first_line: int, problems: Problems, context: C
                 if attr.lower().startswith("on"):
                     problems.warn(path, line, f"<{name}> : attribut « {attr} » (script) retiré", "unsafe attribute")
                 elif isinstance(value, str) and attr.lower() in ("href", "src") and not (link := urls.check(value)):
-                    problems.warn(path, line, f"<{name}> : adresse « {value[:40]} » retirée : {link.reason}", "unsafe url")
+                    problems.warn(
+                        path, line, f"<{name}> : adresse « {value[:40]} » retirée : {link.reason}", "unsafe url"
+                    )
             out.append(original)
         else:
             if not closing:
@@ -406,10 +504,14 @@ def _block(name, attrs, path, line, problems, context: Context):
     if name == "NextSteps":
         unknown = set(attrs) - {"is_editeur", "service_description"}
         if unknown:
-            problems.warn(path, line, f"<NextSteps> : attribut(s) inconnu(s) {', '.join(sorted(unknown))}", "malformed tag")
+            problems.warn(
+                path, line, f"<NextSteps> : attribut(s) inconnu(s) {', '.join(sorted(unknown))}", "malformed tag"
+            )
         description = attrs.get("service_description")
-        return NextSteps(is_editeur=bool(attrs.get("is_editeur")),
-                         service_description=description if isinstance(description, str) else None)
+        return NextSteps(
+            is_editeur=bool(attrs.get("is_editeur")),
+            service_description=description if isinstance(description, str) else None,
+        )
     tree, question = attrs.get("tree"), attrs.get("question")
     if not isinstance(tree, str) or not isinstance(question, str):
         problems.warn(path, line, "<QuestionTree> : il faut les attributs tree='…' et question='…'", "malformed tag")
@@ -432,7 +534,9 @@ def _embed(attrs, path, line, problems, context: Context):
         problems.warn(path, line, f"<iframe> remplacé par un lien : {framed.reason}", "iframe host")
     title = attrs.get("title") if isinstance(attrs.get("title"), str) else ""
     # The normalised URL, never the original string: that is what the browser would load.
-    return Embed(src=link.href, title=title or f"Contenu intégré depuis {link.host}", host=link.host, allowed=bool(framed))
+    return Embed(
+        src=link.href, title=title or f"Contenu intégré depuis {link.host}", host=link.host, allowed=bool(framed)
+    )
 
 
 # --- rendering -------------------------------------------------------------------------
@@ -447,8 +551,12 @@ def _markdown() -> markdown.Markdown:
             extensions=["tables", "fenced_code", "sane_lists", "toc"],
             extension_configs={
                 "tables": {"use_align_attribute": True},
-                "toc": {"slugify": lambda value, sep: slugify(value), "permalink": "¶",
-                        "permalink_title": "Lien vers cette section", "permalink_class": "headerlink"},
+                "toc": {
+                    "slugify": lambda value, sep: slugify(value),
+                    "permalink": "¶",
+                    "permalink_title": "Lien vers cette section",
+                    "permalink_class": "headerlink",
+                },
             },
             output_format="html",
         )
@@ -537,6 +645,7 @@ def render(markup: Markup | None, links: Links, render_block, render_inline=None
         raw = _INLINE.sub(put_inline, raw)
     clean = sanitize(raw, links)
     if markup.blocks:
+
         def put_back(match):
             index = int(match.group(1))
             return render_block(markup.blocks[index]) if index < len(markup.blocks) else ""

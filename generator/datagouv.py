@@ -50,17 +50,30 @@ def dataservice(api: Api, audiences: Audiences, links: components.Links, site_ur
         if resolved:
             body[field] = resolved
         elif raw:
-            problems.warn(api.source, api.doc.line(*where), f"{'.'.join(map(str, where))} : « {raw[:60]} » n'est pas une"
-                          " adresse absolue utilisable par data.gouv.fr ; omise de dataservices.json", "export url")
+            problems.warn(
+                api.source,
+                api.doc.line(*where),
+                f"{'.'.join(map(str, where))} : « {raw[:60]} » n'est pas une"
+                " adresse absolue utilisable par data.gouv.fr ; omise de dataservices.json",
+                "export url",
+            )
 
     access = api.access  # today's: what a person acts on
     url_field("base_api_url", "external_site")
     if access.doc_tech_link:
-        url_field("machine_documentation_url" if MACHINE_DOC.search(access.doc_tech_link) else "technical_documentation_url",
-                  _where(api, "doc_tech_link"), access.doc_tech_link)
+        url_field(
+            "machine_documentation_url" if MACHINE_DOC.search(access.doc_tech_link) else "technical_documentation_url",
+            _where(api, "doc_tech_link"),
+            access.doc_tech_link,
+        )
     if access.doc_tech_external:
-        url_field("technical_documentation_url" if "technical_documentation_url" not in body else "business_documentation_url",
-                  _where(api, "doc_tech_external"), access.doc_tech_external)
+        url_field(
+            "technical_documentation_url"
+            if "technical_documentation_url" not in body
+            else "business_documentation_url",
+            _where(api, "doc_tech_external"),
+            access.doc_tech_external,
+        )
     if access.rate_limiting_resume:
         body["rate_limiting"] = access.rate_limiting_resume
     url_field("rate_limiting_url", "rate_limiting_link")
@@ -69,11 +82,17 @@ def dataservice(api: Api, audiences: Audiences, links: components.Links, site_ur
     url_field("availability_url", "monitoring_link")
     body["access_type"] = ACCESS_TYPE[api.openness]
     if body["access_type"] == "restricted":  # data.gouv.fr empties the list otherwise
-        body["access_audiences"] = [{"role": role, "condition": api.conditions[role][0]}
-                                    for role in audiences.datagouv_roles if role in api.conditions]
+        body["access_audiences"] = [
+            {"role": role, "condition": api.conditions[role][0]}
+            for role in audiences.datagouv_roles
+            if role in api.conditions
+        ]
     if access.route:
-        url_field("authorization_request_url", _where(api, "routes", 0, "href") if access.dated else "datapass_link",
-                  access.route.href)
+        url_field(
+            "authorization_request_url",
+            _where(api, "routes", 0, "href") if access.dated else "datapass_link",
+            access.route.href,
+        )
     elif access.audiences and site_url:
         body["authorization_request_url"] = f"{site_url}{api.url}demande-acces/"
     tags = _tags(api)
@@ -94,8 +113,10 @@ def _rights(body: dict, access: dict, roles: dict) -> str:
     if body["access_type"] != "restricted":
         return ""
     parts = ["Accès sur habilitation" + (f" (depuis le {access['since']})" if access.get("since") else "")]
-    answers = [f"{roles[role]['label'] if role in roles else role} : {CONDITION_LABELS[condition].lower()}"
-               for role, condition in body["extras"]["apigouv"].get("audiences", {}).items()]
+    answers = [
+        f"{roles[role]['label'] if role in roles else role} : {CONDITION_LABELS[condition].lower()}"
+        for role, condition in body["extras"]["apigouv"].get("audiences", {}).items()
+    ]
     if answers:
         parts.append("; ".join(answers))
     if "authorization_request_url" in body:
@@ -132,10 +153,14 @@ def access_summary(api: Api) -> dict:
     out = {
         "since": access.since or None,
         "source": access.source or None,
-        "routes": [{"id": route.id, "label": route.label, "href": route.href, "form": route.form or None}
-                   for route in access.routes],
-        "audiences": [{"labels": audience.who, "condition": audience.eligible, "anchor": audience.anchor}
-                      for audience in access.audiences],
+        "routes": [
+            {"id": route.id, "label": route.label, "href": route.href, "form": route.form or None}
+            for route in access.routes
+        ],
+        "audiences": [
+            {"labels": audience.who, "condition": audience.eligible, "anchor": audience.anchor}
+            for audience in access.audiences
+        ],
         "contact": access.contact_link or None,
         "partners": [p if isinstance(p, str) else p.slug for p in access.partners],
         "doc_tech_link": access.doc_tech_link or None,
@@ -158,8 +183,10 @@ def access_summary(api: Api) -> dict:
 def dataservices(catalogue: Catalogue, site_url: str, problems: Problems) -> list[dict]:
     site_url = site_url.rstrip("/") + "/" if site_url else ""
     links = components.Links(site_url, frozenset(catalogue.apis), frozenset(catalogue.producers))
-    return [dataservice(api, catalogue.audiences, links, site_url, problems)
-            for api in sorted(catalogue.apis.values(), key=lambda a: a.slug)]
+    return [
+        dataservice(api, catalogue.audiences, links, site_url, problems)
+        for api in sorted(catalogue.apis.values(), key=lambda a: a.slug)
+    ]
 
 
 def dcat(bodies: list[dict], site_url: str, roles: dict | None = None) -> str:
@@ -229,7 +256,9 @@ def _canonical(text: str) -> str:
 
     def order(value):
         if isinstance(value, list):
-            return sorted((order(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+            return sorted(
+                (order(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False)
+            )
         if isinstance(value, dict):
             return {key: order(value[key]) for key in sorted(value)}
         return value

@@ -43,8 +43,9 @@ TREE = Map(
 
 Choice = record(CHOICE, "Choice")  # its `answer` holds the parsed Markup
 Question = record(QUESTION, "Question", id=(str, ""))
-Tree = record(TREE, "Tree", id=(str, ""), path=(Path, None),
-              weights=(dict, dict))  # question id → characters its rendering holds, every path below it included
+Tree = record(
+    TREE, "Tree", id=(str, ""), path=(Path, None), weights=(dict, dict)
+)  # question id → characters its rendering holds, every path below it included
 
 
 def load_trees(paths: list[Path], problems: Problems) -> dict[str, Tree]:
@@ -65,18 +66,31 @@ def load_trees(paths: list[Path], problems: Problems) -> dict[str, Tree]:
                     continue
                 answer = None
                 if choice.get("answer"):
-                    answer = components.parse(choice["answer"], path,
-                                              doc.text_line("questions", qid, "choices", index, "answer"), problems, context)
+                    answer = components.parse(
+                        choice["answer"],
+                        path,
+                        doc.text_line("questions", qid, "choices", index, "answer"),
+                        problems,
+                        context,
+                    )
                 if not answer and not choice.get("next"):
-                    problems.error(path, doc.line("questions", qid, "choices", index),
-                                   f"questions.{qid}.choices[{index}]: il faut `answer`, `next` ou les deux", "tree")
+                    problems.error(
+                        path,
+                        doc.line("questions", qid, "choices", index),
+                        f"questions.{qid}.choices[{index}]: il faut `answer`, `next` ou les deux",
+                        "tree",
+                    )
                 choices.append(Choice(choice["labels"], answer=answer, next=choice.get("next")))
             tree.questions[qid] = Question(raw["question"], choices, hint=raw.get("hint", ""), id=qid)
         for qid, question in tree.questions.items():
             for index, choice in enumerate(question.choices):
                 if choice.next and choice.next not in tree.questions:
-                    problems.error(path, doc.line("questions", qid, "choices", index, "next"),
-                                   f"questions.{qid}.choices[{index}].next: question « {choice.next} » introuvable", "tree")
+                    problems.error(
+                        path,
+                        doc.line("questions", qid, "choices", index, "next"),
+                        f"questions.{qid}.choices[{index}].next: question « {choice.next} » introuvable",
+                        "tree",
+                    )
         _check_cycles(tree, doc, problems)
         _check_size(tree, doc, problems)
         trees[tree.id] = tree
@@ -132,16 +146,22 @@ def _check_size(tree: Tree, doc, problems: Problems) -> None:
             if done or not nexts:
                 size[qid] = min(1 + sum(size[n] for n in nexts), MAX_RENDERED + 1)
                 depth[qid] = 1 + max((depth[n] for n in nexts), default=0)
-                tree.weights[qid] = min(_own_weight(tree.questions[qid]) + sum(tree.weights[n] for n in nexts), MAX_CHARS + 1)
+                tree.weights[qid] = min(
+                    _own_weight(tree.questions[qid]) + sum(tree.weights[n] for n in nexts), MAX_CHARS + 1
+                )
                 continue
             stack.append((qid, True))
             stack.extend((n, False) for n in nexts if n not in size)
     too_big = [qid for qid in tree.questions if size[qid] > MAX_RENDERED or depth[qid] > MAX_DEPTH]
     if too_big:
         first = too_big[0]
-        problems.error(doc.path, doc.line("questions", first),
-                       f"questions.{first}: arbre trop grand ({MAX_DEPTH} questions d'affilée et {MAX_RENDERED} questions"
-                       f" sur tous les chemins au plus) ; les suites de {len(too_big)} question(s) sont coupées", "limit")
+        problems.error(
+            doc.path,
+            doc.line("questions", first),
+            f"questions.{first}: arbre trop grand ({MAX_DEPTH} questions d'affilée et {MAX_RENDERED} questions"
+            f" sur tous les chemins au plus) ; les suites de {len(too_big)} question(s) sont coupées",
+            "limit",
+        )
         for qid in too_big:
             for choice in tree.questions[qid].choices:
                 choice.next = None
@@ -149,7 +169,11 @@ def _check_size(tree: Tree, doc, problems: Problems) -> None:
 
 def _own_weight(question: Question) -> int:
     texts = [question.question, question.hint, *(label for c in question.choices for label in c.labels)]
-    return sum(map(len, texts)) + sum(len(c.answer.text) for c in question.choices if c.answer) + 200 * len(question.choices)
+    return (
+        sum(map(len, texts))
+        + sum(len(c.answer.text) for c in question.choices if c.answer)
+        + 200 * len(question.choices)
+    )
 
 
 def weight(trees: dict[str, Tree], ref: components.TreeRef) -> int:

@@ -24,9 +24,14 @@ ACCESS_ENTRY = Map(
     doc="Une réponse à « Qui êtes-vous ? » sur la page de demande d'accès.",
     unknown="error",
     fields={
-        "who": Field(List(Str(), lenient=True, min_items=1, doc="Libellés de ce public, ex. « Une administration »."), required=True),
+        "who": Field(
+            List(Str(), lenient=True, min_items=1, doc="Libellés de ce public, ex. « Une administration »."),
+            required=True,
+        ),
         "is_eligible": Field(Int(choices=(-1, 0, 1), doc="1 éligible, 0 peut-être, -1 non éligible."), required=True),
-        "description": Field(Str(markdown=True, doc="Markdown avec composants (Button, External, NextSteps, QuestionTree)."), default=""),
+        "description": Field(
+            Str(markdown=True, doc="Markdown avec composants (Button, External, NextSteps, QuestionTree)."), default=""
+        ),
     },
 )
 
@@ -35,12 +40,21 @@ NOTICE = Map(
     unknown="error",
     fields={
         "date": Field(Str(kind="date", doc="Date du changement (AAAA-MM-JJ, entre guillemets)."), required=True),
-        "about": Field(Str(choices=("access", "scopes", "other"), doc="Ce qui a changé : access (qui peut demander et où),"
-                                                                       " scopes ou other."), default="other"),
+        "about": Field(
+            Str(
+                choices=("access", "scopes", "other"),
+                doc="Ce qui a changé : access (qui peut demander et où), scopes ou other.",
+            ),
+            default="other",
+        ),
         "title": Field(Str(doc="Titre court."), required=True),
         "text": Field(Str(markdown=True, doc="Markdown avec composants."), required=True),
-        "link": Field(Map(unknown="error", fields={
-            "href": Field(Str(kind="url"), required=True), "label": Field(Str(), required=True)})),
+        "link": Field(
+            Map(
+                unknown="error",
+                fields={"href": Field(Str(kind="url"), required=True), "label": Field(Str(), required=True)},
+            )
+        ),
     },
 )
 
@@ -49,7 +63,9 @@ ACCESS_ROUTE = Map(
     unknown="error",
     fields={
         "id": Field(Str(kind="id", doc="Identifiant court de la voie, ex. franceconnect."), required=True),
-        "label": Field(Str(doc="Quand prendre cette voie, ex. « Votre démarche utilise FranceConnect »."), required=True),
+        "label": Field(
+            Str(doc="Quand prendre cette voie, ex. « Votre démarche utilise FranceConnect »."), required=True
+        ),
         "href": Field(Str(kind="url", doc="Le formulaire à remplir (DataPass)."), required=True),
         "form": Field(Str(doc="Nom du formulaire et modalité à choisir."), default=""),
         "text": Field(Str(markdown=True, doc="Précisions, en Markdown avec composants."), default=""),
@@ -60,26 +76,43 @@ ACCESS_AUDIENCE = Map(
     doc="Un public, et la réponse d'aujourd'hui pour lui.",
     unknown="error",
     fields={
-        "who": Field(List(Str(), lenient=True, min_items=1, doc="Libellés de ce public ; le premier donne l'ancre de la"
-                          " page (#une-entreprise)."), required=True),
-        "eligible": Field(Str(choices=tuple(audiences.RANK), doc="yes, under_condition ou no (les mots de data.gouv.fr)."),
-                          required=True),
-        "text": Field(Str(markdown=True, doc="Ce que ce public doit savoir et faire (Markdown avec composants)."), default=""),
+        "who": Field(
+            List(
+                Str(),
+                lenient=True,
+                min_items=1,
+                doc="Libellés de ce public ; le premier donne l'ancre de la page (#une-entreprise).",
+            ),
+            required=True,
+        ),
+        "eligible": Field(
+            Str(choices=tuple(audiences.RANK), doc="yes, under_condition ou no (les mots de data.gouv.fr)."),
+            required=True,
+        ),
+        "text": Field(
+            Str(markdown=True, doc="Ce que ce public doit savoir et faire (Markdown avec composants)."), default=""
+        ),
     },
 )
 
 CURRENT_ACCESS = Map(
     doc="L'accès en vigueur. Les clés publiées de la fiche (access_page, datapass_link, contact_link…) restent telles"
-        " quelles et deviennent l'historique daté.",
+    " quelles et deviennent l'historique daté.",
     unknown="error",
     fields={
         "since": Field(Str(kind="date", doc="Date depuis laquelle cet accès vaut (AAAA-MM-JJ)."), required=True),
         "source": Field(Str(kind="url", doc="Où ces faits sont publiés."), required=True),
         "summary": Field(Str(markdown=True, doc="L'accès en deux phrases (Markdown).")),
-        "routes": Field(List(ACCESS_ROUTE, max_items=10, doc="Les voies de demande, la principale d'abord."), default=list),
-        "audiences": Field(List(ACCESS_AUDIENCE, max_items=30, doc="Les publics et leur réponse aujourd'hui."), default=list),
+        "routes": Field(
+            List(ACCESS_ROUTE, max_items=10, doc="Les voies de demande, la principale d'abord."), default=list
+        ),
+        "audiences": Field(
+            List(ACCESS_AUDIENCE, max_items=30, doc="Les publics et leur réponse aujourd'hui."), default=list
+        ),
         "contact_link": Field(Str(kind="link", doc="E-mail ou adresse web de l'équipe, aujourd'hui.")),
-        "partners": Field(List(Str(), doc="Co-producteurs aujourd'hui : identifiants de `producteurs/` ou texte libre.")),
+        "partners": Field(
+            List(Str(), doc="Co-producteurs aujourd'hui : identifiants de `producteurs/` ou texte libre.")
+        ),
         "doc_tech_link": Field(Str(kind="url", doc="Spécification OpenAPI en vigueur.")),
         "doc_tech_external": Field(Str(kind="url", doc="Documentation technique en vigueur.")),
         "rate_limiting_resume": Field(Str(doc="Limites d'appel en vigueur, en une ligne.")),
@@ -93,20 +126,36 @@ API = Map(
     fields={
         "title": Field(Str(doc="Nom de l'API."), required=True),
         "tagline": Field(Str(doc="Une phrase qui dit à quoi sert l'API."), required=True),
-        "producer": Field(Str(kind="slug", doc="Identifiant du producteur : nom d'un fichier de `producteurs/`."), required=True),
-        "is_open": Field(Int(choices=(-1, 0, 1), doc="1 accès libre, 0 compte nécessaire, -1 habilitation nécessaire."), required=True),
-        "partners": Field(List(Str(), doc="Co-producteurs : identifiants de `producteurs/` ou texte libre."), default=list),
+        "producer": Field(
+            Str(kind="slug", doc="Identifiant du producteur : nom d'un fichier de `producteurs/`."), required=True
+        ),
+        "is_open": Field(
+            Int(choices=(-1, 0, 1), doc="1 accès libre, 0 compte nécessaire, -1 habilitation nécessaire."),
+            required=True,
+        ),
+        "partners": Field(
+            List(Str(), doc="Co-producteurs : identifiants de `producteurs/` ou texte libre."), default=list
+        ),
         "keywords": Field(List(Str(), lenient=True, doc="Mots-clés pour la recherche."), default=list),
         "themes": Field(List(Str(), lenient=False, doc="Thèmes du catalogue."), default=list),
-        "is_france_connected": Field(Int(choices=(0, 1, 2), fallback=0, doc="0 non, 1 compatible FranceConnect, 2 FranceConnect obligatoire."), default=0),
+        "is_france_connected": Field(
+            Int(choices=(0, 1, 2), fallback=0, doc="0 non, 1 compatible FranceConnect, 2 FranceConnect obligatoire."),
+            default=0,
+        ),
         "contact_link": Field(Str(kind="link", doc="E-mail ou adresse web de l'équipe.")),
-        "doc_tech_link": Field(Str(kind="url", doc="Spécification OpenAPI (lien)."), ),
+        "doc_tech_link": Field(
+            Str(kind="url", doc="Spécification OpenAPI (lien)."),
+        ),
         "doc_tech_external": Field(Str(kind="url", doc="Documentation technique externe.")),
         "external_site": Field(Str(kind="url", doc="Site de l'API.")),
         "account_link": Field(Str(kind="url", doc="Page de création de compte (is_open: 0).")),
         "datapass_link": Field(Str(kind="url", doc="Formulaire DataPass (is_open: -1).")),
-        "datagouv_uuid": Field(List(Str(kind="dataset", doc="Identifiant data.gouv.fr d'un jeu de données (24 chiffres hexadécimaux)."),
-                                    doc="Jeux de données data.gouv.fr liés.")),
+        "datagouv_uuid": Field(
+            List(
+                Str(kind="dataset", doc="Identifiant data.gouv.fr d'un jeu de données (24 chiffres hexadécimaux)."),
+                doc="Jeux de données data.gouv.fr liés.",
+            )
+        ),
         "uptime": Field(Num(doc="Disponibilité en pourcentage.")),
         "monitoring_link": Field(Str(kind="url")),
         "monitoring_description": Field(Str(markdown=True)),
@@ -116,22 +165,44 @@ API = Map(
         "stats_detail_resume": Field(Str()),
         "stats_detail_description": Field(Str(markdown=True)),
         "stats_detail_link": Field(Str(kind="url")),
-        "stat": Field(Map(unknown="warn", fields={
-            "url": Field(Str(kind="url")), "label": Field(Str()), "lastXdays": Field(Int()), "link": Field(Str(kind="url")),
-        }, ignored=("path",))),
+        "stat": Field(
+            Map(
+                unknown="warn",
+                fields={
+                    "url": Field(Str(kind="url")),
+                    "label": Field(Str()),
+                    "lastXdays": Field(Int()),
+                    "link": Field(Str(kind="url")),
+                },
+                ignored=("path",),
+            )
+        ),
         "visits_2019": Field(Int()),
         "last_update": Field(Str(doc="Date de dernière mise à jour (JJ/MM/AAAA).")),
         "content_intro": Field(Str(markdown=True, doc="Introduction en Markdown, avant le corps.")),
         "access_page": Field(List(ACCESS_ENTRY, doc="Les publics de la page de demande d'accès (tels que publiés).")),
         "access": Field(CURRENT_ACCESS),
         "franceconnect": Field(scopes.SPEC),
-        "notices": Field(List(NOTICE, max_items=20, doc="Avis datés : ce qui a changé depuis le texte de la fiche."), default=list),
-        "related": Field(List(Map(unknown="error", fields={
-            "slug": Field(Str(kind="slug", doc="Slug de l'autre API (nom de son fichier)."), required=True),
-            "title": Field(Str(doc="Nom affiché quand l'API n'est pas dans le contenu."), required=True),
-            "mention": Field(Str(doc="La phrase du corps qui parle de cette API : un lien vers elle la suit."))}),
-            max_items=20, doc="API liées, que le texte mentionne : un lien vers leur fiche dans ce site quand elle y est."),
-            default=list),
+        "notices": Field(
+            List(NOTICE, max_items=20, doc="Avis datés : ce qui a changé depuis le texte de la fiche."), default=list
+        ),
+        "related": Field(
+            List(
+                Map(
+                    unknown="error",
+                    fields={
+                        "slug": Field(Str(kind="slug", doc="Slug de l'autre API (nom de son fichier)."), required=True),
+                        "title": Field(Str(doc="Nom affiché quand l'API n'est pas dans le contenu."), required=True),
+                        "mention": Field(
+                            Str(doc="La phrase du corps qui parle de cette API : un lien vers elle la suit.")
+                        ),
+                    },
+                ),
+                max_items=20,
+                doc="API liées, que le texte mentionne : un lien vers leur fiche dans ce site quand elle y est.",
+            ),
+            default=list,
+        ),
     },
 )
 
@@ -195,8 +266,17 @@ class History:
         return f"Publié en {self.published}" if self.published else "Publié avant ce changement"
 
 
-class Producer(record(PRODUCER, "Producer", slug=(str, ""), source=(Path, None), body=(components.Markup, None),
-                      apis=(list, list), partner_of=(list, list))):
+class Producer(
+    record(
+        PRODUCER,
+        "Producer",
+        slug=(str, ""),
+        source=(Path, None),
+        body=(components.Markup, None),
+        apis=(list, list),
+        partner_of=(list, list),
+    )
+):
     @property
     def url(self) -> str:
         return f"producteurs/{self.slug}/"
@@ -272,36 +352,67 @@ def _api(doc: Document, problems: Problems, context: components.Context) -> Api 
     meta = API.clean(doc.meta, (), doc, problems)
     published = []
     for index, entry in enumerate(meta.get("access_page", [])):
-        desc = components.parse(entry.get("description", ""), doc.path,
-                                doc.text_line("access_page", index, "description"), problems, context)
+        desc = components.parse(
+            entry.get("description", ""),
+            doc.path,
+            doc.text_line("access_page", index, "description"),
+            problems,
+            context,
+        )
         if "who" in entry and "is_eligible" in entry:
             published.append(AccessEntry(entry["who"], entry["is_eligible"], desc))
     _anchor(published)
     body = components.parse(doc.body, doc.path, doc.body_line, problems, context)
-    intro = _markup(meta.get("content_intro"), doc, ("content_intro",), problems, context) if meta.get("content_intro") else None
+    intro = (
+        _markup(meta.get("content_intro"), doc, ("content_intro",), problems, context)
+        if meta.get("content_intro")
+        else None
+    )
     details = {key: _markup(meta[key], doc, (key,), problems, context) for key in DETAIL_FIELDS if meta.get(key)}
     date = update_date(meta.get("last_update"))
     if date is not None and not EPOCH_FLOOR.replace(year=1990) <= date < EPOCH_CEILING:
-        problems.warn(doc.path, doc.line("last_update"), f"last_update: date improbable ({date.year}) ; ignorée", "value")
+        problems.warn(
+            doc.path, doc.line("last_update"), f"last_update: date improbable ({date.year}) ; ignorée", "value"
+        )
         meta.pop("last_update")
         date = None
-    scope_set = scopes.from_meta(meta["franceconnect"], doc, problems) if "franceconnect" in meta else scopes.from_body(doc.body)
+    scope_set = (
+        scopes.from_meta(meta["franceconnect"], doc, problems)
+        if "franceconnect" in meta
+        else scopes.from_body(doc.body)
+    )
     if scope_set and scope_set.declared:
         scopes.check_body(doc.body, doc.body_line, scope_set, doc, problems)
         body = _mark_versions(body, scope_set, doc, problems)
-    notices = [Notice(date=n["date"], title=n["title"], text=_markup(n["text"], doc, ("notices", i, "text"), problems, context),
-                      about=n["about"], link=n["link"] if {"href", "label"} <= n.get("link", {}).keys() else None)  # a refused href drops the link
-               for i, n in enumerate(meta.get("notices", [])) if {"date", "title", "text"} <= n.keys()]
+    notices = [
+        Notice(
+            date=n["date"],
+            title=n["title"],
+            text=_markup(n["text"], doc, ("notices", i, "text"), problems, context),
+            about=n["about"],
+            link=n["link"] if {"href", "label"} <= n.get("link", {}).keys() else None,
+        )  # a refused href drops the link
+        for i, n in enumerate(meta.get("notices", []))
+        if {"date", "title", "text"} <= n.keys()
+    ]
     notices.sort(key=lambda n: n.date, reverse=True)  # the newest first
     for index, other in enumerate(meta.get("related", [])):
         mark = components.RelatedMark(other["slug"], other["title"]) if {"slug", "title"} <= other.keys() else None
         if mark and other.get("mention") and not components.mark_paragraph(body, other["mention"], mark):
-            problems.warn(doc.path, doc.line("related", index, "mention"), f"related[{index}].mention: phrase introuvable"
-                          " dans le corps de la fiche ; le lien n'est que dans « API liées »", "dangling section")
+            problems.warn(
+                doc.path,
+                doc.line("related", index, "mention"),
+                f"related[{index}].mention: phrase introuvable"
+                " dans le corps de la fiche ; le lien n'est que dans « API liées »",
+                "dangling section",
+            )
     access, history = _access(meta, published, details, date, doc, problems, context)
     today = [access.summary, *(a.text for a in access.audiences), *(r.text for r in access.routes)] if history else []
-    _dangling_trees([body, intro, *details.values(), *(e.description for e in published), *(n.text for n in notices), *today],
-                    context.trees, problems)
+    _dangling_trees(
+        [body, intro, *details.values(), *(e.description for e in published), *(n.text for n in notices), *today],
+        context.trees,
+        problems,
+    )
     if any(k not in meta for k, f in API.fields.items() if f.required):
         return None
     return Api(doc.slug, doc, meta, body, intro, details, access, scope_set, notices, history)
@@ -320,54 +431,104 @@ _LINKS = ("contact_link", "doc_tech_link", "doc_tech_external")  # what History 
 _PUBLISHED_LINKS = (*_LINKS, "rate_limiting_resume")
 
 
-def _access(meta: dict, published: list[AccessEntry], details: dict, date, doc: Document, problems: Problems,
-            context: components.Context) -> tuple[Access, History | None]:
+def _access(
+    meta: dict,
+    published: list[AccessEntry],
+    details: dict,
+    date,
+    doc: Document,
+    problems: Problems,
+    context: components.Context,
+) -> tuple[Access, History | None]:
     """Today's access and, when the file declares one, the published access as dated history."""
     as_published = Access(
-        since="", source="",
+        since="",
+        source="",
         routes=[Route(id="datapass", label="Demande d'habilitation", href=meta["datapass_link"], form="DataPass")]
-        if meta.get("datapass_link") else [],
+        if meta.get("datapass_link")
+        else [],
         audiences=[Audience(e.who, e.condition, e.description, anchor=e.anchor) for e in published],
-        partners=list(meta.get("partners", [])), rate_limiting_description=details.get("rate_limiting_description"),
-        **{key: meta.get(key, "") for key in _PUBLISHED_LINKS})
+        partners=list(meta.get("partners", [])),
+        rate_limiting_description=details.get("rate_limiting_description"),
+        **{key: meta.get(key, "") for key in _PUBLISHED_LINKS},
+    )
     written = doc.meta.get("notices")  # the written list, so that each line is the notice's own
-    about_access = [i for i, n in enumerate(written if isinstance(written, list) else [])
-                    if isinstance(n, dict) and n.get("about") == "access"]
+    about_access = [
+        i
+        for i, n in enumerate(written if isinstance(written, list) else [])
+        if isinstance(n, dict) and n.get("about") == "access"
+    ]
     if not {"since", "source"} <= meta.get("access", {}).keys():  # absent, or refused (and reported)
         for index in about_access:
-            problems.warn(doc.path, doc.line("notices", index, "about"),
-                          f"notices[{index}]: l'avis dit que l'accès a changé, mais la fiche ne déclare pas l'accès en"
-                          " vigueur (clé `access`) : les pages et les exports donnent encore l'accès publié", "access")
+            problems.warn(
+                doc.path,
+                doc.line("notices", index, "about"),
+                f"notices[{index}]: l'avis dit que l'accès a changé, mais la fiche ne déclare pas l'accès en"
+                " vigueur (clé `access`) : les pages et les exports donnent encore l'accès publié",
+                "access",
+            )
         return as_published, None
     raw = meta["access"]
 
     def markup(text, *where):
         return _markup(text, doc, ("access", *where), problems, context) if text else None
 
-    routes = [Route(**{**route, "text": markup(route.get("text"), "routes", i, "text")})
-              for i, route in enumerate(raw.get("routes", [])) if {"id", "label", "href"} <= route.keys()]
-    audiences_today = [Audience(a["who"], a["eligible"], markup(a.get("text"), "audiences", i, "text"))
-                       for i, a in enumerate(raw.get("audiences", [])) if {"who", "eligible"} <= a.keys()]
+    routes = [
+        Route(**{**route, "text": markup(route.get("text"), "routes", i, "text")})
+        for i, route in enumerate(raw.get("routes", []))
+        if {"id", "label", "href"} <= route.keys()
+    ]
+    audiences_today = [
+        Audience(a["who"], a["eligible"], markup(a.get("text"), "audiences", i, "text"))
+        for i, a in enumerate(raw.get("audiences", []))
+        if {"who", "eligible"} <= a.keys()
+    ]
     _anchor(audiences_today)
     if not routes and meta.get("is_open") == -1:
-        problems.warn(doc.path, doc.line("access"), "access.routes: aucune voie de demande en vigueur ; la page ne peut"
-                      " dire où demander l'accès", "access")
+        problems.warn(
+            doc.path,
+            doc.line("access"),
+            "access.routes: aucune voie de demande en vigueur ; la page ne peut dire où demander l'accès",
+            "access",
+        )
     if not audiences_today and published:
-        problems.warn(doc.path, doc.line("access"), "access.audiences: aucun public n'a de réponse aujourd'hui ; la"
-                      " page de demande d'accès ne montre que l'historique", "access")
+        problems.warn(
+            doc.path,
+            doc.line("access"),
+            "access.audiences: aucun public n'a de réponse aujourd'hui ; la"
+            " page de demande d'accès ne montre que l'historique",
+            "access",
+        )
     for key in ("contact_link", "doc_tech_link"):
         if key not in raw and meta.get(key):
-            problems.warn(doc.path, doc.line("access"), f"access.{key}: absent ; la valeur publiée ({meta[key][:60]}) est"
-                          " reprise comme actuelle", "access")
+            problems.warn(
+                doc.path,
+                doc.line("access"),
+                f"access.{key}: absent ; la valeur publiée ({meta[key][:60]}) est reprise comme actuelle",
+                "access",
+            )
     access = Access(
-        since=raw["since"], source=raw["source"], summary=markup(raw.get("summary"), "summary"), routes=routes,
+        since=raw["since"],
+        source=raw["source"],
+        summary=markup(raw.get("summary"), "summary"),
+        routes=routes,
         audiences=audiences_today,
         partners=list(raw["partners"]) if "partners" in raw else list(meta.get("partners", [])),
-        rate_limiting_description=(markup(raw["rate_limiting_description"], "rate_limiting_description")
-                                   if "rate_limiting_description" in raw else details.get("rate_limiting_description")),
-        **{key: raw.get(key) or meta.get(key, "") for key in _PUBLISHED_LINKS}, dated=True)
-    history = History(str(date.year) if date else "", published, datapass_link=meta.get("datapass_link", ""),
-                      partners=list(meta.get("partners", [])), **{key: meta.get(key, "") for key in _LINKS})
+        rate_limiting_description=(
+            markup(raw["rate_limiting_description"], "rate_limiting_description")
+            if "rate_limiting_description" in raw
+            else details.get("rate_limiting_description")
+        ),
+        **{key: raw.get(key) or meta.get(key, "") for key in _PUBLISHED_LINKS},
+        dated=True,
+    )
+    history = History(
+        str(date.year) if date else "",
+        published,
+        datapass_link=meta.get("datapass_link", ""),
+        partners=list(meta.get("partners", [])),
+        **{key: meta.get(key, "") for key in _LINKS},
+    )
     return access, history
 
 
@@ -378,26 +539,42 @@ def _mark_versions(body: components.Markup, scope_set, doc: Document, problems: 
         for index, title in enumerate(version.sections):
             if version is current:
                 continue
-            mark = components.VersionMark(title, version.id, version.label, version.status, version.until, current.id, current.label)
+            mark = components.VersionMark(
+                title, version.id, version.label, version.status, version.until, current.id, current.label
+            )
             if not components.mark_heading(body, title, mark):
-                problems.warn(doc.path, doc.line("franceconnect", "versions", v_index, "sections", index),
-                              f"franceconnect.versions[{v_index}].sections[{index}]: aucun titre « {title} » dans le"
-                              " corps de la fiche", "dangling section")
+                problems.warn(
+                    doc.path,
+                    doc.line("franceconnect", "versions", v_index, "sections", index),
+                    f"franceconnect.versions[{v_index}].sections[{index}]: aucun titre « {title} » dans le"
+                    " corps de la fiche",
+                    "dangling section",
+                )
     return body
 
 
 def _dangling_trees(markups: list, trees: dict, problems: Problems) -> None:
     shown = 0  # characters of trees the fiche's pages would hold
     for markup in markups:
-        for ref in (markup.tree_refs if markup else []):
+        for ref in markup.tree_refs if markup else []:
             if not eligibility.resolve(trees, ref):
-                problems.warn(ref.path, ref.line, f"QuestionTree : arbre « {ref.tree} » / question « {ref.question} » "
-                              "introuvable dans question-trees/ ; remplacé par le lien DataPass de l'API", "dangling question tree")
+                problems.warn(
+                    ref.path,
+                    ref.line,
+                    f"QuestionTree : arbre « {ref.tree} » / question « {ref.question} » "
+                    "introuvable dans question-trees/ ; remplacé par le lien DataPass de l'API",
+                    "dangling question tree",
+                )
             shown += eligibility.weight(trees, ref)
             if shown > eligibility.MAX_CHARS:
-                problems.error(ref.path, ref.line, f"QuestionTree : les arbres de questions affichés par cette fiche"
-                               f" dépasseraient {eligibility.MAX_CHARS // 1_000_000} millions de caractères (chaque chemin"
-                               " répète ses réponses) ; raccourcissez les réponses ou affichez l'arbre moins souvent", "limit")
+                problems.error(
+                    ref.path,
+                    ref.line,
+                    f"QuestionTree : les arbres de questions affichés par cette fiche"
+                    f" dépasseraient {eligibility.MAX_CHARS // 1_000_000} millions de caractères (chaque chemin"
+                    " répète ses réponses) ; raccourcissez les réponses ou affichez l'arbre moins souvent",
+                    "limit",
+                )
                 return
 
 
@@ -410,13 +587,13 @@ def _producer(doc: Document, problems: Problems, context) -> Producer | None:
     return Producer(**meta, slug=doc.slug, source=doc.path, body=body)
 
 
-
-
 # Device names Windows reserves whatever the extension: `con.html` can be neither written nor served there.
 RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
-def content_files(folder: Path, extensions: tuple[str, ...], problems: Problems, root: Path | None = None) -> list[Path]:
+def content_files(
+    folder: Path, extensions: tuple[str, ...], problems: Problems, root: Path | None = None
+) -> list[Path]:
     """The files of one content folder that become pages, with every other entry reported.
 
     A file's slug is its name without the extension, and must be a plain slug: `x.v2.md`,
@@ -427,7 +604,9 @@ def content_files(folder: Path, extensions: tuple[str, ...], problems: Problems,
         return []
     root = root or folder.parent
     if not inside(folder, root):
-        problems.error(folder, 1, "dossier lié hors du dossier de contenu (lien symbolique) : ignoré sans être lu", "io")
+        problems.error(
+            folder, 1, "dossier lié hors du dossier de contenu (lien symbolique) : ignoré sans être lu", "io"
+        )
         return []
     used: dict[str, Path] = {}
     for path in sorted(folder.iterdir()):
@@ -435,24 +614,44 @@ def content_files(folder: Path, extensions: tuple[str, ...], problems: Problems,
         stem, dot, ext = name.rpartition(".")
         if not inside(path, root):
             # Git stores links: a pull request could publish any file of the machine that builds the site.
-            problems.error(path, 1, "lien symbolique vers l'extérieur du dossier de contenu : ignoré sans être lu", "io")
+            problems.error(
+                path, 1, "lien symbolique vers l'extérieur du dossier de contenu : ignoré sans être lu", "io"
+            )
         elif path.is_dir():
             problems.warn(path, 1, "sous-dossier ignoré : le contenu est lu à plat", "unused file")
         elif name.endswith(".example"):
             problems.warn(path, 1, "modèle pour contributeurs, ignoré", "unused file")
         elif not dot or f".{ext.lower()}" not in extensions:
-            problems.warn(path, 1, f"fichier ignoré : seuls les fichiers {', '.join(extensions)} sont lus ici", "unused file")
+            problems.warn(
+                path, 1, f"fichier ignoré : seuls les fichiers {', '.join(extensions)} sont lus ici", "unused file"
+            )
         elif f".{ext}" not in extensions:
-            problems.error(path, 1, f"extension « .{ext} » : renommez le fichier en « {stem}.{ext.lower()} »", "file name")
+            problems.error(
+                path, 1, f"extension « .{ext} » : renommez le fichier en « {stem}.{ext.lower()} »", "file name"
+            )
         elif stem.lower() in RESERVED_NAMES:
-            problems.error(path, 1, f"nom de fichier « {name} » : {stem} est un nom réservé sous Windows, où le site ne"
-                           " pourrait être ni extrait ni servi ; choisissez-en un autre", "file name")
+            problems.error(
+                path,
+                1,
+                f"nom de fichier « {name} » : {stem} est un nom réservé sous Windows, où le site ne"
+                " pourrait être ni extrait ni servi ; choisissez-en un autre",
+                "file name",
+            )
         elif not SLUG.fullmatch(stem):
-            problems.error(path, 1, f"nom de fichier « {name} » : il devient l'adresse de la page ; lettres, chiffres,"
-                           " « - » et « _ » seulement, sans point ni espace", "file name")
+            problems.error(
+                path,
+                1,
+                f"nom de fichier « {name} » : il devient l'adresse de la page ; lettres, chiffres,"
+                " « - » et « _ » seulement, sans point ni espace",
+                "file name",
+            )
         elif (other := used.get(components.fold(stem))) is not None:
-            problems.error(path, 1, f"même adresse que {other.name} (la casse et l'extension ne comptent pas) : renommez l'un des deux",
-                           "file name")
+            problems.error(
+                path,
+                1,
+                f"même adresse que {other.name} (la casse et l'extension ne comptent pas) : renommez l'un des deux",
+                "file name",
+            )
         else:
             used[components.fold(stem)] = path
     return sorted(used.values())
@@ -463,7 +662,9 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
     if not (content_dir / "api").is_dir():
         problems.error(content_dir, 1, "dossier de contenu sans sous-dossier `api/`", "layout")
         return Catalogue({}, {}, {}, [])
-    trees = eligibility.load_trees(content_files(content_dir / "question-trees", (".yml", ".yaml"), problems, content_dir), problems)
+    trees = eligibility.load_trees(
+        content_files(content_dir / "question-trees", (".yml", ".yaml"), problems, content_dir), problems
+    )
     context = components.Context(trees=trees, iframe_hosts=tuple(iframe_hosts))
 
     producers: dict[str, Producer] = {}
@@ -480,7 +681,12 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
         api = problems.guard(path, _api, doc, problems, context)
         producer = api.meta["producer"] if api else doc.meta.get("producer")
         if isinstance(producer, str) and producer not in producers and SLUG.fullmatch(producer):
-            problems.error(doc.path, doc.line("producer"), f"producer: aucun fichier producteurs/{producer}.md", "dangling producer")
+            problems.error(
+                doc.path,
+                doc.line("producer"),
+                f"producer: aucun fichier producteurs/{producer}.md",
+                "dangling producer",
+            )
         if api is not None:
             apis[api.slug] = api
             _link(api, producers, problems)
@@ -502,8 +708,13 @@ def _titles(apis: dict[str, Api], problems: Problems) -> None:
         key = characters.skeleton(api.title)
         other = first.setdefault(key, api)
         if other is not api and other.title != api.title:  # the same title is no trick: a look-alike one is
-            problems.warn(api.source, api.doc.line("title"), f"title: « {api.title} » se confond avec le titre de"
-                          f" « {other.slug} » (« {other.title} ») : un lecteur les prendrait l'une pour l'autre", "deceptive")
+            problems.warn(
+                api.source,
+                api.doc.line("title"),
+                f"title: « {api.title} » se confond avec le titre de"
+                f" « {other.slug} » (« {other.title} ») : un lecteur les prendrait l'une pour l'autre",
+                "deceptive",
+            )
 
 
 def _related(apis: dict[str, Api], problems: Problems) -> None:
@@ -513,8 +724,13 @@ def _related(apis: dict[str, Api], problems: Problems) -> None:
         for index, other in enumerate(api.meta.get("related", [])):
             slug = other.get("slug", "")
             if slug not in apis and slug.lower() in folded:
-                problems.error(api.source, api.doc.line("related", index, "slug"), f"related[{index}].slug: « {slug} » :"
-                               f" la fiche s'appelle « {folded[slug.lower()]} » (la casse compte dans les adresses)", "value")
+                problems.error(
+                    api.source,
+                    api.doc.line("related", index, "slug"),
+                    f"related[{index}].slug: « {slug} » :"
+                    f" la fiche s'appelle « {folded[slug.lower()]} » (la casse compte dans les adresses)",
+                    "value",
+                )
 
 
 def _link(api: Api, producers: dict, problems: Problems) -> None:
@@ -537,8 +753,12 @@ def _partners(api: Api, names: list, where: tuple, producers: dict, problems: Pr
     for index, name in enumerate(names):
         partner = producers.get(name)
         if partner is None:
-            problems.warn(api.source, api.doc.line(*where, index), f"{'.'.join(where)}[{index}]: « {name} » n'a pas de"
-                          " fichier producteurs/ ; affiché sans lien", "partner without producer")
+            problems.warn(
+                api.source,
+                api.doc.line(*where, index),
+                f"{'.'.join(where)}[{index}]: « {name} » n'a pas de fichier producteurs/ ; affiché sans lien",
+                "partner without producer",
+            )
         out.append(partner or name)
     return out
 
@@ -555,12 +775,16 @@ def _themes(apis: dict[str, Api], problems: Problems) -> list[str]:
         for index, theme in enumerate(api.meta.get("themes", [])):
             best = canonical[characters.skeleton(theme)]
             if theme != best:
-                problems.warn(api.source, api.doc.line("themes", index), f"themes[{index}]: « {theme} » est écrit « {best} » ailleurs ; lu comme « {best} »", "theme spelling")
+                problems.warn(
+                    api.source,
+                    api.doc.line("themes", index),
+                    f"themes[{index}]: « {theme} » est écrit « {best} » ailleurs ; lu comme « {best} »",
+                    "theme spelling",
+                )
             if best not in fixed:
                 fixed.append(best)
         api.meta["themes"] = fixed
     return sorted(canonical.values(), key=components.fold)
-
 
 
 def content_epoch(catalogue: Catalogue) -> int:
@@ -573,15 +797,15 @@ def content_epoch(catalogue: Catalogue) -> int:
     return int(newest.timestamp())
 
 
-EPOCH_FLOOR = _dt.datetime(2020, 1, 1, tzinfo=_dt.timezone.utc)
-EPOCH_CEILING = _dt.datetime(2100, 1, 1, tzinfo=_dt.timezone.utc)  # gzip stores a 32-bit mtime (2106)
+EPOCH_FLOOR = _dt.datetime(2020, 1, 1, tzinfo=_dt.UTC)
+EPOCH_CEILING = _dt.datetime(2100, 1, 1, tzinfo=_dt.UTC)  # gzip stores a 32-bit mtime (2106)
 
 
 def update_date(text) -> _dt.datetime | None:
     """`last_update` as a date, in the formats the corpora use, or None."""
     for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return _dt.datetime.strptime(str(text or ""), fmt).replace(tzinfo=_dt.timezone.utc)
+            return _dt.datetime.strptime(str(text or ""), fmt).replace(tzinfo=_dt.UTC)
         except ValueError:
             continue
     return None

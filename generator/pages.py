@@ -28,11 +28,22 @@ OVERRIDES = "api-catalogue"  # a host's custom_dir may hold its own versions of 
 # An audience's condition → (CSS modifier, the answer as the funnel says it, the same in the past tense, icon).
 VERDICTS = {
     "yes": ("eligible", "Oui, vous êtes éligible", "vous étiez éligible", "✅"),
-    "under_condition": ("maybe", "Sous condition : vous êtes peut-être éligible", "vous étiez peut-être éligible", "🤔"),
+    "under_condition": (
+        "maybe",
+        "Sous condition : vous êtes peut-être éligible",
+        "vous étiez peut-être éligible",
+        "🤔",
+    ),
     "no": ("ineligible", "Non, vous n'êtes pas éligible", "vous n'étiez pas éligible", "⛔"),
 }
-HIDE = {"home": ["toc"], "api": ["navigation"], "access": ["navigation", "toc"], "scopes": ["navigation"],
-        "catalogue": ["toc"], "producer": ["toc"]}
+HIDE = {
+    "home": ["toc"],
+    "api": ["navigation"],
+    "access": ["navigation", "toc"],
+    "scopes": ["navigation"],
+    "catalogue": ["toc"],
+    "producer": ["toc"],
+}
 ACCESS = {
     "open": ("Accès libre", "Cette API est ouverte : aucune démarche n'est nécessaire."),
     "semi_open": ("Compte nécessaire", "Il faut créer un compte pour utiliser cette API."),
@@ -57,15 +68,23 @@ class Page:
 
     def toc_tokens(self) -> list[dict]:
         """The TOC rooted at the h1, as the theme expects; a page without sections still gets its skip link."""
-        tokens = [{"level": 1, "id": self.anchor, "name": self.title, "children": self.toc}] if self.anchor else self.toc
+        tokens = (
+            [{"level": 1, "id": self.anchor, "name": self.title, "children": self.toc}] if self.anchor else self.toc
+        )
         return _escaped(tokens)
 
 
 def _escaped(tokens: list) -> list:
     """The theme prints TOC names as HTML: each is escaped exactly once, whether it came from content (a version's
     label, a role's) or from Markdown (which may have escaped it already)."""
-    return [{**token, "name": str(markupsafe.escape(html.unescape(token["name"]))),
-             "children": _escaped(token.get("children", []))} for token in tokens]
+    return [
+        {
+            **token,
+            "name": str(markupsafe.escape(html.unescape(token["name"]))),
+            "children": _escaped(token.get("children", [])),
+        }
+        for token in tokens
+    ]
 
 
 def environment(custom_dir: Path | None = None, directory_urls: bool = True) -> jinja2.Environment:
@@ -80,8 +99,9 @@ def environment(custom_dir: Path | None = None, directory_urls: bool = True) -> 
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,
     )
-    env.globals.update(VERDICTS=VERDICTS, ACCESS=ACCESS, CONDITION_LABELS=audiences.CONDITION_LABELS,
-                       directory_urls=directory_urls)
+    env.globals.update(
+        VERDICTS=VERDICTS, ACCESS=ACCESS, CONDITION_LABELS=audiences.CONDITION_LABELS, directory_urls=directory_urls
+    )
     env.filters["slug"] = components.slugify
     env.filters["date_fr"] = date_fr
     env.filters["join_fr"] = join_fr
@@ -92,8 +112,20 @@ def environment(custom_dir: Path | None = None, directory_urls: bool = True) -> 
     return env
 
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
-          "décembre")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 def join_fr(items, last: str = "et") -> str:
@@ -142,8 +174,9 @@ class Renderer:
         self.env = env
         self.catalogue = catalogue
         self.api = api  # the API the page is about: components such as NextSteps adapt to it
-        self.links = Links("../" * depth, frozenset(catalogue.apis), frozenset(catalogue.producers),
-                           env.globals["directory_urls"])
+        self.links = Links(
+            "../" * depth, frozenset(catalogue.apis), frozenset(catalogue.producers), env.globals["directory_urls"]
+        )
         self.ids = itertools.count()  # form ids stay unique when a page shows several trees
 
     def markup(self, markup) -> str:
@@ -164,7 +197,8 @@ class Renderer:
         if isinstance(block, RelatedMark):
             other = self.catalogue.apis.get(block.slug)
             return self.env.get_template("related_mark.html").render(
-                href=self.href(f"/les-api/{block.slug}"), title=other.title if other else block.title)
+                href=self.href(f"/les-api/{block.slug}"), title=other.title if other else block.title
+            )
         if isinstance(block, VersionMark):
             return self.env.get_template("version_mark.html").render(mark=block, api=self.api, r=self)
         if isinstance(block, TreeRef):
@@ -172,10 +206,13 @@ class Renderer:
             if question is None:
                 route = self.api.access.route if self.api else None  # the API's own request form, today's
                 fallback = route.href if route else None
-                return self.env.get_template("datapass_fallback.html").render(link=fallback and self.links.href(fallback))
+                return self.env.get_template("datapass_fallback.html").render(
+                    link=fallback and self.links.href(fallback)
+                )
             tree = self.catalogue.trees[block.tree]
             return self.env.get_template("question_tree.html").render(
-                tree=tree, question=question, uid=self.next_id(), r=self)
+                tree=tree, question=question, uid=self.next_id(), r=self
+            )
         return ""
 
     def next_id(self) -> str:
@@ -206,7 +243,9 @@ def _marked_toc(toc: list, body) -> list:
     for token in toc:
         mark = marks.get(token.get("id"))
         if mark:
-            token["name"] = f"{token['name']} ({mark.label}, {STATUS_SHORT.get(mark.status, '')})"  # escaped with the rest
+            token["name"] = (
+                f"{token['name']} ({mark.label}, {STATUS_SHORT.get(mark.status, '')})"  # escaped with the rest
+            )
         _marked_toc(token.get("children", []), body)
     return toc
 
@@ -223,12 +262,21 @@ def api_page(env, catalogue: Catalogue, api: Api) -> Page:
 
 def access_page(env, catalogue: Catalogue, api: Api) -> Page:
     r = Renderer(env, catalogue, 3, api)
-    audiences = [(audience, r.markup(audience.text), [(entry, r.markup(entry.description)) for entry in audience.history])
-                 for audience in api.access.audiences]
+    audiences = [
+        (audience, r.markup(audience.text), [(entry, r.markup(entry.description)) for entry in audience.history])
+        for audience in api.access.audiences
+    ]
     unpaired = [(entry, r.markup(entry.description)) for entry in api.history.unpaired] if api.history else []
     html = _render(env, "access.html", api=api, audiences=audiences, unpaired=unpaired, r=r, notices=_notices(r, api))
-    return Page(api.url + "demande-acces/index.md", f"Demande d'habilitation {api.title}", html, [], api.tagline, "access",
-                "demande-acces")
+    return Page(
+        api.url + "demande-acces/index.md",
+        f"Demande d'habilitation {api.title}",
+        html,
+        [],
+        api.tagline,
+        "access",
+        "demande-acces",
+    )
 
 
 def scopes_sections(scope_set) -> dict[str, str]:
@@ -236,7 +284,9 @@ def scopes_sections(scope_set) -> dict[str, str]:
     several = len(scope_set.versions) > 1
     sections = {"choisir": "Choisir ses scopes", "comment": "Comment les scopes s'appliquent"}
     for version in scope_set.ordered:
-        sections[f"version-{version.id}"] = f"Version {version.label} ({version.status_label})" if several else "Les scopes"
+        sections[f"version-{version.id}"] = (
+            f"Version {version.label} ({version.status_label})" if several else "Les scopes"
+        )
     if scope_set.migration():
         old = join_fr([v.label for v in scope_set.older], "ou")
         sections["migration"] = f"Passer de {old} à {scope_set.current.label}"
@@ -253,12 +303,24 @@ def scopes_page(env, catalogue: Catalogue, api: Api) -> Page:
     scope_set = api.scopes
     sections = scopes_sections(scope_set)
     day = today()
-    results = {f"{v.id}/{case.id}": v.filter_result(case, day) for v in scope_set.versions for case in v.use_cases if case.rule}
-    html = _render(env, "scopes.html", api=api, scopes=scope_set, data=dumps(scope_set.to_json()), r=r,
-                   notices=_notices(r, api), sections=sections, results=results)
+    results = {
+        f"{v.id}/{case.id}": v.filter_result(case, day) for v in scope_set.versions for case in v.use_cases if case.rule
+    }
+    html = _render(
+        env,
+        "scopes.html",
+        api=api,
+        scopes=scope_set,
+        data=dumps(scope_set.to_json()),
+        r=r,
+        notices=_notices(r, api),
+        sections=sections,
+        results=results,
+    )
     toc = [{"level": 2, "id": anchor, "name": name, "children": []} for anchor, name in sections.items()]
-    return Page(api.url + "scopes/index.md", f"Scopes FranceConnect – {api.title}", html, toc, api.tagline, "scopes",
-                "scopes")
+    return Page(
+        api.url + "scopes/index.md", f"Scopes FranceConnect – {api.title}", html, toc, api.tagline, "scopes", "scopes"
+    )
 
 
 def producer_page(env, catalogue: Catalogue, producer: Producer) -> Page:
@@ -278,8 +340,9 @@ def catalogue_page(env, catalogue: Catalogue) -> Page:
 
 def problems_banner(env, problems) -> str:
     """The content's problems as a box for the top of every page (`mkdocs serve` only)."""
-    return _render(env, "problems.html", problems=problems.sorted(), errors=len(problems.errors),
-                   warnings=len(problems.warnings))
+    return _render(
+        env, "problems.html", problems=problems.sorted(), errors=len(problems.errors), warnings=len(problems.warnings)
+    )
 
 
 def unreadable_pages(env, content: Path, catalogue: Catalogue, problems: Problems) -> list[Page]:
@@ -311,26 +374,59 @@ def eligibility_page(env, catalogue: Catalogue) -> Page:
     """Every role, every API that describes its publics, with the condition for that role."""
     r = Renderer(env, catalogue, 1)
     apis = sorted(catalogue.apis.values(), key=lambda a: components.slugify(a.title))
-    rows = {role: sorted(((api, *api.conditions[role]) for api in apis if role in api.conditions),
-                         key=lambda row: audiences.RANK[row[1]]) for role in catalogue.audiences.roles}
+    rows = {
+        role: sorted(
+            ((api, *api.conditions[role]) for api in apis if role in api.conditions),
+            key=lambda row: audiences.RANK[row[1]],
+        )
+        for role in catalogue.audiences.roles
+    }
     html = _render(env, "eligibility.html", roles=catalogue.audiences.roles, rows=rows, r=r)
-    toc = [{"level": 2, "id": role, "name": spec["label"], "children": []} for role, spec in catalogue.audiences.roles.items()]
-    return Page("eligibilite/index.md", "Qui êtes-vous ?", html, toc,
-                "Les API du catalogue que chaque profil peut demander", "eligibility", "eligibilite")
+    toc = [
+        {"level": 2, "id": role, "name": spec["label"], "children": []}
+        for role, spec in catalogue.audiences.roles.items()
+    ]
+    return Page(
+        "eligibilite/index.md",
+        "Qui êtes-vous ?",
+        html,
+        toc,
+        "Les API du catalogue que chaque profil peut demander",
+        "eligibility",
+        "eligibilite",
+    )
 
 
 def home_page(env, catalogue: Catalogue, site_name: str, site_description: str, featured: str | None) -> Page:
     """The home page, when the host's docs have none: it links only to pages this content produces."""
     r = Renderer(env, catalogue, 0)
-    counts = {"apis": len(catalogue.apis), "access": sum(1 for a in catalogue.apis.values() if a.access.audiences),
-              "scopes": sum(1 for a in catalogue.apis.values() if a.scopes), "producers": len(catalogue.producers)}
-    html = _render(env, "home.html", site_name=site_name, site_description=site_description,
-                   featured=catalogue.apis.get(featured or ""), counts=counts, r=r)
+    counts = {
+        "apis": len(catalogue.apis),
+        "access": sum(1 for a in catalogue.apis.values() if a.access.audiences),
+        "scopes": sum(1 for a in catalogue.apis.values() if a.scopes),
+        "producers": len(catalogue.producers),
+    }
+    html = _render(
+        env,
+        "home.html",
+        site_name=site_name,
+        site_description=site_description,
+        featured=catalogue.apis.get(featured or ""),
+        counts=counts,
+        r=r,
+    )
     return Page("index.md", "Accueil", html, [], site_description, "home", "accueil")
 
 
-def pages(catalogue: Catalogue, env: jinja2.Environment | None = None, *, home: bool = False, site_name: str = "",
-          site_description: str = "", featured: str | None = None) -> list[Page]:
+def pages(
+    catalogue: Catalogue,
+    env: jinja2.Environment | None = None,
+    *,
+    home: bool = False,
+    site_name: str = "",
+    site_description: str = "",
+    featured: str | None = None,
+) -> list[Page]:
     env = env or environment()
     out = [catalogue_page(env, catalogue)]
     if catalogue.describes_audiences:
@@ -390,15 +486,21 @@ def api_summary(api: Api) -> dict:
     }
 
 
-def site_problems(catalogue: Catalogue, *, site_url: str, featured: str | None, home: bool, config_file: Path) -> Problems:
+def site_problems(
+    catalogue: Catalogue, *, site_url: str, featured: str | None, home: bool, config_file: Path
+) -> Problems:
     """What the build reports beyond the content files (the exports' and the configuration's problems), so that
     `check` reports it too."""
     problems = Problems()
     datagouv.dataservices(catalogue, site_url, problems)
     if home and featured and featured not in catalogue.apis:
         line = _line_of(config_file, "featured:")
-        problems.warn(config_file, line, f"featured: « {featured} » n'est pas dans le contenu ; l'accueil n'en met"
-                      " aucune en avant", "config")
+        problems.warn(
+            config_file,
+            line,
+            f"featured: « {featured} » n'est pas dans le contenu ; l'accueil n'en met aucune en avant",
+            "config",
+        )
     return problems
 
 
@@ -430,4 +532,3 @@ def exports(catalogue: Catalogue, site_url: str = "", problems: Problems | None 
 
 def _json(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-

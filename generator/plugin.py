@@ -24,8 +24,13 @@ log = logging.getLogger("mkdocs.plugins.api-catalogue")
 ASSETS = Path(__file__).resolve().parent / "assets"
 ASSET_DIR = "assets/api-catalogue/"  # where the plugin's CSS and JS land in the site
 STYLES = ["stylesheets/catalogue.css"]
-SCRIPTS = ["javascripts/embed.js", "javascripts/funnel.js", "javascripts/scopes.js", "javascripts/catalogue.js",
-           "javascripts/eligibility.js"]
+SCRIPTS = [
+    "javascripts/embed.js",
+    "javascripts/funnel.js",
+    "javascripts/scopes.js",
+    "javascripts/catalogue.js",
+    "javascripts/eligibility.js",
+]
 
 
 def _escape(text: str) -> str:
@@ -72,11 +77,22 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         env = pages.environment(custom_dir, config.use_directory_urls)
         home = files.get_file_from_path("index.md") is None
-        beyond = pages.site_problems(catalogue, site_url=config.site_url or "", featured=self.config.featured, home=home,
-                                     config_file=Path(config.config_file_path or "mkdocs.yml"))
+        beyond = pages.site_problems(
+            catalogue,
+            site_url=config.site_url or "",
+            featured=self.config.featured,
+            home=home,
+            config_file=Path(config.config_file_path or "mkdocs.yml"),
+        )
         try:
-            rendered = pages.pages(catalogue, env, home=home, site_name=config.site_name,
-                                   site_description=config.site_description or "", featured=self.config.featured)
+            rendered = pages.pages(
+                catalogue,
+                env,
+                home=home,
+                site_name=config.site_name,
+                site_description=config.site_description or "",
+                featured=self.config.featured,
+            )
         except pages.RenderError as exc:
             raise PluginError(str(exc)) from exc
         if self.serving:  # a file that could not be read keeps its address, with the problems to fix

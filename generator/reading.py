@@ -75,8 +75,9 @@ def _walk(node: yaml.Node, path: FieldPath, doc: Document, problems: Problems, s
             key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else repr(key_node.value)
             line = key_node.start_mark.line + 1 + offset
             if key in keys:
-                problems.error(doc.path, line, f"{dotted(path + (key,))}: clé en double (déjà ligne {keys[key]})",
-                               "duplicate key")
+                problems.error(
+                    doc.path, line, f"{dotted(path + (key,))}: clé en double (déjà ligne {keys[key]})", "duplicate key"
+                )
             keys[key] = line
             doc.key_lines[path + (key,)] = line
             _scalar_line(value_node, path + (key,), doc, offset)
@@ -134,7 +135,6 @@ def dotted(path: FieldPath) -> str:
     return out or "(racine)"
 
 
-
 def parse(text: str, path: Path, problems: Problems) -> Document | None:
     """Split front matter from body and load the YAML, keeping each field's line."""
     if not text.strip():
@@ -164,8 +164,12 @@ def _load_mapping(text: str, doc: Document, problems: Problems, offset: int = 0)
             values, levels, where = _measure(node)
             line = where.start_mark.line + 1 + offset
             if values > MAX_VALUES:
-                problems.error(path, line, f"YAML trop volumineux : plus de {MAX_VALUES} valeurs une fois les alias"
-                               " (&, *) développés", "limit")
+                problems.error(
+                    path,
+                    line,
+                    f"YAML trop volumineux : plus de {MAX_VALUES} valeurs une fois les alias (&, *) développés",
+                    "limit",
+                )
                 return False
             if levels > MAX_DEPTH:
                 problems.error(path, line, f"YAML imbriqué sur plus de {MAX_DEPTH} niveaux", "limit")
@@ -176,8 +180,9 @@ def _load_mapping(text: str, doc: Document, problems: Problems, offset: int = 0)
         index = _culprit(text, exc)
         lines = text.split("\n")
         shown = " ".join(lines[index].split())[:80] if 0 <= index < len(lines) else ""
-        problems.error(path, index + 1 + offset, f"YAML invalide : {_reason(exc)}" + (f" : « {shown} »" if shown else ""),
-                       "yaml")
+        problems.error(
+            path, index + 1 + offset, f"YAML invalide : {_reason(exc)}" + (f" : « {shown} »" if shown else ""), "yaml"
+        )
         return False
     except (yaml.YAMLError, RecursionError, TypeError, ValueError) as exc:
         problems.error(path, 1, f"YAML invalide : {exc.__class__.__name__}", "yaml")
@@ -240,7 +245,9 @@ def read_bytes(path: Path, problems: Problems) -> bytes | None:
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            problems.error(path, 1, "pas un fichier ordinaire (périphérique, tube ou socket) : refusé sans être lu", "io")
+            problems.error(
+                path, 1, "pas un fichier ordinaire (périphérique, tube ou socket) : refusé sans être lu", "io"
+            )
             return None
         if info.st_size > MAX_BYTES:
             problems.error(path, 1, f"fichier trop volumineux ({info.st_size / 1e6:.1f} Mo ; 1 Mo au plus)", "size")

@@ -12,15 +12,25 @@ def api_schema() -> dict:
     from .model import API
 
     schema = API.schema()
-    schema.update({"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "api.schema.json",
-                   "title": "Fiche d'API (en-tête YAML)"})
+    schema.update(
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "api.schema.json",
+            "title": "Fiche d'API (en-tête YAML)",
+        }
+    )
     return schema
 
 
 def tree_schema() -> dict:
     schema = TREE.schema()
-    schema.update({"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "question-tree.schema.json",
-                   "title": "Arbre de questions"})
+    schema.update(
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "question-tree.schema.json",
+            "title": "Arbre de questions",
+        }
+    )
     return schema
 
 

@@ -35,32 +35,75 @@ SCOPE = Map(
     fields={
         "id": Field(Str(kind="id", doc="Identifiant exact à transmettre, ex. mesri_admissions."), required=True),
         "label": Field(Str(doc="Libellé lisible."), required=True),
-        "datapass_label": Field(Str(doc="Le nom que le formulaire DataPass donne à ce scope (la case à cocher)."), default=""),
-        "role": Field(Str(choices=("mask", "population"), doc="mask : ajoute des champs ; population : renvoie des entrées (celles qui remplissent `keeps`, toutes sans `keeps`)."), required=True),
+        "datapass_label": Field(
+            Str(doc="Le nom que le formulaire DataPass donne à ce scope (la case à cocher)."), default=""
+        ),
+        "role": Field(
+            Str(
+                choices=("mask", "population"),
+                doc="mask : ajoute des champs ; population : renvoie des entrées (celles qui remplissent `keeps`,"
+                " toutes sans `keeps`).",
+            ),
+            required=True,
+        ),
         "summary": Field(Str(doc="Ce que fait le scope, en une ligne (Markdown en ligne : `code`)."), default=""),
-        "fields": Field(List(Str(code=True), doc="Champs de la réponse débloqués (noms dans l'enregistrement)."), default=list),
-        "applies_to": Field(Str(choices=("record", "entries"), doc="Pour un masque : `record` (haut de la réponse) ou `entries` (chaque entrée gardée)."), default="record"),
-        "keeps": Field(Map(values=Json(), code_keys=True, doc="Pour une population : conditions qu'une entrée doit remplir."), default=dict),
-        "rename": Field(Map(values=Str(code=True), code_keys=True, doc="Champ de l'enregistrement → nom dans la réponse."), default=dict),
-        "requires": Field(List(Str(kind="id"), doc="Scopes sans lesquels celui-ci ne renvoie rien ; le choix les ajoute."), default=list),
-        "withheld": Field(Bool(doc="true : l'API ne renvoie jamais ces champs sur ce canal (l'aperçu les omet)."), default=False),
+        "fields": Field(
+            List(Str(code=True), doc="Champs de la réponse débloqués (noms dans l'enregistrement)."), default=list
+        ),
+        "applies_to": Field(
+            Str(
+                choices=("record", "entries"),
+                doc="Pour un masque : `record` (haut de la réponse) ou `entries` (chaque entrée gardée).",
+            ),
+            default="record",
+        ),
+        "keeps": Field(
+            Map(values=Json(), code_keys=True, doc="Pour une population : conditions qu'une entrée doit remplir."),
+            default=dict,
+        ),
+        "rename": Field(
+            Map(values=Str(code=True), code_keys=True, doc="Champ de l'enregistrement → nom dans la réponse."),
+            default=dict,
+        ),
+        "requires": Field(
+            List(Str(kind="id"), doc="Scopes sans lesquels celui-ci ne renvoie rien ; le choix les ajoute."),
+            default=list,
+        ),
+        "withheld": Field(
+            Bool(doc="true : l'API ne renvoie jamais ces champs sur ce canal (l'aperçu les omet)."), default=False
+        ),
         "warning": Field(Str(doc="Mise en garde affichée quand le scope est coché.")),
-        "aliases": Field(List(Map(unknown="error", fields={
-            "id": Field(Str(kind="id"), required=True),
-            "used_by": Field(Str(doc="Qui écrit le scope ainsi."), required=True)}),
-            doc="Autres orthographes du même scope, et qui les emploie (conflit de nommage)."), default=list),
+        "aliases": Field(
+            List(
+                Map(
+                    unknown="error",
+                    fields={
+                        "id": Field(Str(kind="id"), required=True),
+                        "used_by": Field(Str(doc="Qui écrit le scope ainsi."), required=True),
+                    },
+                ),
+                doc="Autres orthographes du même scope, et qui les emploie (conflit de nommage).",
+            ),
+            default=list,
+        ),
         "spelled_by": Field(Str(doc="Qui écrit le scope comme `id` (en cas d'alias)."), default=""),
-        "conflict": Field(Str(doc="Ce que l'intégrateur doit vérifier à cause des orthographes divergentes."), default=""),
-        "replaced_by": Field(List(Str(kind="id"), doc="Scopes de la version actuelle qui le remplacent (version retirée)."), default=list),
+        "conflict": Field(
+            Str(doc="Ce que l'intégrateur doit vérifier à cause des orthographes divergentes."), default=""
+        ),
+        "replaced_by": Field(
+            List(Str(kind="id"), doc="Scopes de la version actuelle qui le remplacent (version retirée)."), default=list
+        ),
         "migration": Field(Str(doc="Comment passer à la version actuelle (version retirée)."), default=""),
     },
 )
 CONDITION = Map(
     doc="Une condition qu'une entrée de la réponse doit remplir : `field` avec `equals`, `in` ou `present`, ou"
-        " `dates` (début, fin) qui encadrent `cover` (today : le jour de la lecture).",
+    " `dates` (début, fin) qui encadrent `cover` (today : le jour de la lecture).",
     unknown="error",
     fields={
-        "field": Field(Str(code=True, doc="Champ de l'entrée, avec des points pour descendre : regime_formation.code.")),
+        "field": Field(
+            Str(code=True, doc="Champ de l'entrée, avec des points pour descendre : regime_formation.code.")
+        ),
         "equals": Field(Json(doc="La valeur exacte attendue.")),
         "in": Field(List(Json(), min_items=1, max_items=1000, doc="Les valeurs acceptées.")),
         "present": Field(Bool(doc="true : le champ doit être renvoyé (non nul).")),
@@ -76,14 +119,25 @@ USE_CASE = Map(
         "title": Field(Str(), required=True),
         "description": Field(Str(), default=""),
         "scopes": Field(List(Str(kind="id"), min_items=1), required=True),
-        "filter": Field(Str(doc="Le filtre que l'appelant applique à la réponse, ex. garder `est_inscrit: true`."), default=""),
-        "rule": Field(List(CONDITION, max_items=20, doc="Le même filtre, lisible par la machine : une entrée passe si elle"
-                           " remplit toutes les conditions ; l'usager passe si une entrée passe."), default=list),
+        "filter": Field(
+            Str(doc="Le filtre que l'appelant applique à la réponse, ex. garder `est_inscrit: true`."), default=""
+        ),
+        "rule": Field(
+            List(
+                CONDITION,
+                max_items=20,
+                doc="Le même filtre, lisible par la machine : une entrée passe si elle"
+                " remplit toutes les conditions ; l'usager passe si une entrée passe.",
+            ),
+            default=list,
+        ),
         "replaces": Field(Str(kind="id", doc="Cas d'usage d'une version retirée que celui-ci remplace."), default=""),
     },
 )
 _VERSION_FIELDS = {
-    "entries": Field(Str(kind="id", doc="Nom de la liste d'entrées dans la réponse, ex. admissions."), default="entries"),
+    "entries": Field(
+        Str(kind="id", doc="Nom de la liste d'entrées dans la réponse, ex. admissions."), default="entries"
+    ),
     "scopes": Field(List(SCOPE, min_items=1, max_items=MAX_SCOPES), required=True),
     "use_cases": Field(List(USE_CASE, max_items=MAX_SCOPES), default=list),
     "example": Field(Json(doc="Enregistrement d'exemple pour l'aperçu (une table)."), default=dict),
@@ -94,35 +148,94 @@ VERSION = Map(
     fields={
         "id": Field(Str(kind="id", doc="Identifiant court, utilisé dans l'adresse (?version=v3)."), required=True),
         "label": Field(Str(doc="Nom affiché, ex. V3."), required=True),
-        "status": Field(Str(choices=tuple(STATUS), doc="current (en service, une seule), deprecated (encore servie, à ne"
-                                                       " plus choisir) ou retired (retirée)."), default="current"),
+        "status": Field(
+            Str(
+                choices=tuple(STATUS),
+                doc="current (en service, une seule), deprecated (encore servie, à ne"
+                " plus choisir) ou retired (retirée).",
+            ),
+            default="current",
+        ),
         "since": Field(Str(doc="Date de début (AAAA-MM-JJ)."), default=""),
         "until": Field(Str(doc="Date de retrait (AAAA-MM-JJ)."), default=""),
         "source": Field(Str(kind="url", doc="Où ces faits sont publiés.")),
         "summary": Field(Str(doc="Ce qui caractérise la version (Markdown en ligne)."), default=""),
         "endpoint": Field(Str(code=True, doc="L'appel à faire avec le jeton FranceConnect."), default=""),
         "envelope": Field(Str(kind="id", doc="Clé qui enveloppe les données dans la réponse, ex. data."), default=""),
-        "empty_answer": Field(Map(unknown="error", fields={
-            "status": Field(Int(), default=200), "body": Field(Json(), default=dict), "note": Field(Str(), default="")},
-            doc="Ce que l'API répond quand le choix ne renvoie aucune entrée.")),
-        "forbidden_answer": Field(Map(unknown="error", fields={
-            "status": Field(Int(), default=403), "body": Field(Json(), default=dict), "note": Field(Str(), default="")},
-            doc="Ce que l'API répond quand aucun scope accordé n'est un scope de données de cet appel (ceux qui ne"
-                " renvoient rien sur ce canal ne comptent pas).")),
-        "errors": Field(List(Map(unknown="error", fields={
-            "status": Field(Int(), required=True), "code": Field(Str(), default=""),
-            "title": Field(Str(), required=True), "when": Field(Str(), default="")}),
-            max_items=50, doc="Les erreurs que l'appel peut renvoyer : statut HTTP, code, titre, quand."), default=list),
-        "parameters": Field(List(Map(unknown="error", fields={
-            "name": Field(Str(kind="id"), required=True), "required": Field(Bool(), default=False),
-            "text": Field(Str(), required=True)}),
-            max_items=20, doc="Les paramètres de l'appel et ce qu'ils valent."), default=list),
-        "implementation": Field(Str(doc="Pour une version retirée : quelle implémentation l'aperçu suit, et quand elle a"
-                                    " servi (Markdown en ligne)."), default=""),
-        "messages": Field(Map(values=Str(), doc="Textes des avertissements : no_population, no_entries, minimisation."), default=dict),
+        "empty_answer": Field(
+            Map(
+                unknown="error",
+                fields={
+                    "status": Field(Int(), default=200),
+                    "body": Field(Json(), default=dict),
+                    "note": Field(Str(), default=""),
+                },
+                doc="Ce que l'API répond quand le choix ne renvoie aucune entrée.",
+            )
+        ),
+        "forbidden_answer": Field(
+            Map(
+                unknown="error",
+                fields={
+                    "status": Field(Int(), default=403),
+                    "body": Field(Json(), default=dict),
+                    "note": Field(Str(), default=""),
+                },
+                doc="Ce que l'API répond quand aucun scope accordé n'est un scope de données de cet appel (ceux qui ne"
+                " renvoient rien sur ce canal ne comptent pas).",
+            )
+        ),
+        "errors": Field(
+            List(
+                Map(
+                    unknown="error",
+                    fields={
+                        "status": Field(Int(), required=True),
+                        "code": Field(Str(), default=""),
+                        "title": Field(Str(), required=True),
+                        "when": Field(Str(), default=""),
+                    },
+                ),
+                max_items=50,
+                doc="Les erreurs que l'appel peut renvoyer : statut HTTP, code, titre, quand.",
+            ),
+            default=list,
+        ),
+        "parameters": Field(
+            List(
+                Map(
+                    unknown="error",
+                    fields={
+                        "name": Field(Str(kind="id"), required=True),
+                        "required": Field(Bool(), default=False),
+                        "text": Field(Str(), required=True),
+                    },
+                ),
+                max_items=20,
+                doc="Les paramètres de l'appel et ce qu'ils valent.",
+            ),
+            default=list,
+        ),
+        "implementation": Field(
+            Str(
+                doc="Pour une version retirée : quelle implémentation l'aperçu suit, et quand elle a"
+                " servi (Markdown en ligne)."
+            ),
+            default="",
+        ),
+        "messages": Field(
+            Map(values=Str(), doc="Textes des avertissements : no_population, no_entries, minimisation."), default=dict
+        ),
         "body": Field(Bool(doc="true : la liste de scopes du corps de la fiche décrit cette version."), default=False),
-        "sections": Field(List(Str(), max_items=20, doc="Titres des sections du corps qui décrivent cette version : une"
-                               " version retirée y reçoit une marque datée."), default=list),
+        "sections": Field(
+            List(
+                Str(),
+                max_items=20,
+                doc="Titres des sections du corps qui décrivent cette version : une"
+                " version retirée y reçoit une marque datée.",
+            ),
+            default=list,
+        ),
         **_VERSION_FIELDS,
     },
 )
@@ -130,21 +243,35 @@ SPEC = Map(
     doc="Scopes FranceConnect de l'API : une seule version (clés `scopes`, `use_cases`…) ou plusieurs (`versions`).",
     unknown="error",
     fields={
-        "base_scopes": Field(List(Str(kind="id"), doc="Scopes de toute requête : openid et les données d'identité."), default=lambda: list(IDENTITY_PIVOT)),
-        "authorize_endpoint": Field(Str(kind="url", doc="Point d'autorisation (environnement d'intégration)."), default=AUTHORIZE_ENDPOINT),
-        "identity_alias": Field(Str(kind="id", doc="Le scope qui vaut toutes les données d'identité, ex. identite_pivot."),
-                                default=""),
+        "base_scopes": Field(
+            List(Str(kind="id"), doc="Scopes de toute requête : openid et les données d'identité."),
+            default=lambda: list(IDENTITY_PIVOT),
+        ),
+        "authorize_endpoint": Field(
+            Str(kind="url", doc="Point d'autorisation (environnement d'intégration)."), default=AUTHORIZE_ENDPOINT
+        ),
+        "identity_alias": Field(
+            Str(kind="id", doc="Le scope qui vaut toutes les données d'identité, ex. identite_pivot."), default=""
+        ),
         "integration_note": Field(Str(doc="Quel environnement FranceConnect utiliser pour l'intégration."), default=""),
-        "versions": Field(List(VERSION, min_items=1, max_items=10, doc="Versions des scopes, la version en service d'abord.")),
+        "versions": Field(
+            List(VERSION, min_items=1, max_items=10, doc="Versions des scopes, la version en service d'abord.")
+        ),
         # One set of scopes (no `versions`) takes every key a version takes, but its name and state.
-        **{key: Field(f.check, default=f.default) for key, f in VERSION.fields.items() if key not in ("id", "label", "status")},
+        **{
+            key: Field(f.check, default=f.default)
+            for key, f in VERSION.fields.items()
+            if key not in ("id", "label", "status")
+        },
     },
 )
 
 # Generic wording; a version's `messages` replace these with the API's own words.
 MESSAGES = {
-    "minimisation": ("Ne demandez que les scopes dont votre démarche a besoin : l'accès est limité aux données "
-                     "strictement nécessaires (article L114-8 du CRPA, minimisation des données du RGPD)."),
+    "minimisation": (
+        "Ne demandez que les scopes dont votre démarche a besoin : l'accès est limité aux données "
+        "strictement nécessaires (article L114-8 du CRPA, minimisation des données du RGPD)."
+    ),
     "no_population": "Aucune entrée ne sera renvoyée : ce choix ne contient aucun scope qui sélectionne des entrées.",
     "no_entries": "Ce choix ne renvoie aucune entrée.",
     "requires": "« {scope} » ne renvoie rien sans « {required} » : les deux sont cochés ensemble.",
@@ -165,7 +292,9 @@ class Scope(record(SCOPE, "Scope")):
         return [self.rename.get(name, name) for name in self.fields]
 
 
-class UseCase(record(USE_CASE, "UseCase", "A use case: what an administration wants to know, and the scopes that answer it.")):
+class UseCase(
+    record(USE_CASE, "UseCase", "A use case: what an administration wants to know, and the scopes that answer it.")
+):
     def check(self, entries, today: str) -> list[bool]:
         """Which entries of a response pass the use case's filter on `today` (AAAA-MM-JJ)."""
         return [isinstance(entry, dict) and all(_holds(c, entry, today) for c in self.rule) for entry in entries]
@@ -203,15 +332,24 @@ def _same(a, b) -> bool:
     return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
-class Version(record(VERSION, "Version", base_scopes=(list, lambda: list(IDENTITY_PIVOT)),
-                    authorize_endpoint=(str, AUTHORIZE_ENDPOINT), identity_alias=(str, ""), integration_note=(str, ""),
-                    declared=(bool, True),  # False: scraped from the body, so no roles and no preview
-                    identity_known=(bool, True),  # False: the API's identity scopes are unknown (body fallback)
-                    where=(tuple, ()), positions=(dict, dict))):  # where it is written, and its items' written indices
+class Version(
+    record(
+        VERSION,
+        "Version",
+        base_scopes=(list, lambda: list(IDENTITY_PIVOT)),
+        authorize_endpoint=(str, AUTHORIZE_ENDPOINT),
+        identity_alias=(str, ""),
+        integration_note=(str, ""),
+        declared=(bool, True),  # False: scraped from the body, so no roles and no preview
+        identity_known=(bool, True),  # False: the API's identity scopes are unknown (body fallback)
+        where=(tuple, ()),
+        positions=(dict, dict),
+    )
+):  # where it is written, and its items' written indices
     """One generation of an API's scopes, with the rules that say what a choice returns."""
 
     def message(self, key: str, **values) -> str:
-        """A warning's text with its `{placeholders}` filled, as the page fills them (an unknown one stays as written)."""
+        """A warning's text with its `{placeholders}` filled as the page fills them (an unknown one stays as is)."""
         return _PLACEHOLDER.sub(lambda m: str(values.get(m[1], m[0])), self.messages.get(key, MESSAGES[key]))
 
     def canonical(self, scope_id: str) -> str | None:
@@ -246,8 +384,15 @@ class Version(record(VERSION, "Version", base_scopes=(list, lambda: list(IDENTIT
         return " ".join(self.base_scopes + self.resolve(ids))
 
     def authorize_url(self, ids) -> str:
-        params = [("response_type", "code"), ("client_id", "VOTRE_CLIENT_ID"), ("redirect_uri", "VOTRE_REDIRECT_URI"),
-                  ("scope", self.scope_string(ids)), ("state", "VOTRE_STATE"), ("nonce", "VOTRE_NONCE"), ("acr_values", "eidas1")]
+        params = [
+            ("response_type", "code"),
+            ("client_id", "VOTRE_CLIENT_ID"),
+            ("redirect_uri", "VOTRE_REDIRECT_URI"),
+            ("scope", self.scope_string(ids)),
+            ("state", "VOTRE_STATE"),
+            ("nonce", "VOTRE_NONCE"),
+            ("acr_values", "eidas1"),
+        ]
         return self.authorize_endpoint + "?" + "&".join(f"{k}={quote(v, safe='_')}" for k, v in params)
 
     def preview(self, ids, record: dict | None = None) -> dict:
@@ -285,13 +430,20 @@ class Version(record(VERSION, "Version", base_scopes=(list, lambda: list(IDENTIT
         this channel, the documented empty answer when no entry is kept, else the data in its envelope."""
         chosen = self.by_id(self.resolve(ids))
         if self.forbidden_answer and not [s for s in chosen if not s.withheld]:
-            return {"status": self.forbidden_answer["status"], "body": self.forbidden_answer["body"],
-                    "note": self.forbidden_answer["note"]}
+            return {
+                "status": self.forbidden_answer["status"],
+                "body": self.forbidden_answer["body"],
+                "note": self.forbidden_answer["note"],
+            }
         data = self.preview(ids, record)
         note = ""
         if self.has_populations and not data.get(self.entries):
             if self.empty_answer:
-                return {"status": self.empty_answer["status"], "body": self.empty_answer["body"], "note": self.empty_answer["note"]}
+                return {
+                    "status": self.empty_answer["status"],
+                    "body": self.empty_answer["body"],
+                    "note": self.empty_answer["note"],
+                }
             if chosen:
                 selects = any(s.role == "population" for s in chosen)
                 note = self.message("no_entries") if selects else self.message("no_population")
@@ -336,8 +488,14 @@ class Version(record(VERSION, "Version", base_scopes=(list, lambda: list(IDENTIT
         answer = self.answer(case.scopes, record)
         entries = self.entries_of(answer["body"]) if answer["status"] == 200 else []
         kept = case.check(entries, today)
-        return {"today": today, "status": answer["status"], "total": len(entries), "kept": sum(kept),
-                "entries": kept, "passes": any(kept)}
+        return {
+            "today": today,
+            "status": answer["status"],
+            "total": len(entries),
+            "kept": sum(kept),
+            "entries": kept,
+            "passes": any(kept),
+        }
 
     def warnings(self, ids) -> list[str]:
         """Plain-French cautions for a choice; the widget computes the same ones."""
@@ -406,18 +564,37 @@ class ScopeSet:
         for old in self.older:
             for scope in old.scopes:
                 if scope.replaced_by or scope.migration:
-                    rows.append({"from": old, "to": current, "kind": "scope", "old": [scope.id],
-                                 "new": current.resolve(scope.replaced_by), "note": scope.migration, "title": scope.label})
+                    rows.append(
+                        {
+                            "from": old,
+                            "to": current,
+                            "kind": "scope",
+                            "old": [scope.id],
+                            "new": current.resolve(scope.replaced_by),
+                            "note": scope.migration,
+                            "title": scope.label,
+                        }
+                    )
             for case in old.use_cases:
                 new = next((c for c in current.use_cases if c.replaces == case.id), None)
                 if new:
-                    rows.append({"from": old, "to": current, "kind": "use_case", "old": old.resolve(case.scopes),
-                                 "new": current.resolve(new.scopes), "note": new.filter, "title": case.title})
+                    rows.append(
+                        {
+                            "from": old,
+                            "to": current,
+                            "kind": "use_case",
+                            "old": old.resolve(case.scopes),
+                            "new": current.resolve(new.scopes),
+                            "note": new.filter,
+                            "title": case.title,
+                        }
+                    )
         return rows
 
     def forward(self, version: Version, ids) -> dict:
         """Where a choice made in a retired version leads in the current one: the scopes that replace it, or, when the
-        choice is exactly a retired use case that has a successor, that use case (it keeps what the old one returned)."""
+        choice is exactly a retired use case that has a successor, that use case (it keeps what the old one
+        returned)."""
         current, chosen = self.current, version.resolve(ids)
         old_case = next((c for c in version.use_cases if chosen and version.resolve(c.scopes) == chosen), None)
         case = next((c for c in current.use_cases if old_case and c.replaces == old_case.id), None)
@@ -425,8 +602,11 @@ class ScopeSet:
         return {"scopes": current.resolve(new), "use_case": case.id if case else ""}
 
     def to_json(self) -> dict:
-        return {"default_version": self.current.id, "declared": self.declared,
-                "versions": [v.to_json() for v in self.ordered]}
+        return {
+            "default_version": self.current.id,
+            "declared": self.declared,
+            "versions": [v.to_json() for v in self.ordered],
+        }
 
 
 def _own(mapping, key):
@@ -457,7 +637,12 @@ def _version(data: dict, where: tuple, doc: Document, problems: Problems, base: 
             dropped.add(raw.get("id"))
             continue
         if raw["id"] in {s.id for _, s in scopes}:
-            problems.error(doc.path, doc.line(*here, "id"), f"{label}.scopes[{index}].id: « {raw['id']} » est déjà déclaré", "duplicate id")
+            problems.error(
+                doc.path,
+                doc.line(*here, "id"),
+                f"{label}.scopes[{index}].id: « {raw['id']} » est déjà déclaré",
+                "duplicate id",
+            )
             continue
         # An alias whose id or user was refused (and reported) is left out whole.
         raw = {**raw, "aliases": [a for a in raw["aliases"] if {"id", "used_by"} <= a.keys()]}
@@ -466,8 +651,12 @@ def _version(data: dict, where: tuple, doc: Document, problems: Problems, base: 
     for index, scope in scopes:
         for j, required in enumerate(scope.requires):
             if required not in known and required not in dropped:
-                problems.error(doc.path, doc.line(*where, "scopes", index, "requires", j),
-                               f"{label}.scopes[{index}].requires[{j}]: scope « {required} » non déclaré", "dangling scope")
+                problems.error(
+                    doc.path,
+                    doc.line(*where, "scopes", index, "requires", j),
+                    f"{label}.scopes[{index}].requires[{j}]: scope « {required} » non déclaré",
+                    "dangling scope",
+                )
         scope.requires = [r for r in scope.requires if r in known]
     positions = {"scopes": [index for index, _ in scopes]}
     scopes = [scope for _, scope in scopes]
@@ -476,13 +665,21 @@ def _version(data: dict, where: tuple, doc: Document, problems: Problems, base: 
         if not {"id", "title", "scopes"} <= raw.keys():
             continue
         if raw["id"] in {c.id for c in use_cases}:
-            problems.error(doc.path, doc.line(*where, "use_cases", index, "id"),
-                           f"{label}.use_cases[{index}].id: « {raw['id']} » est déjà déclaré", "duplicate id")
+            problems.error(
+                doc.path,
+                doc.line(*where, "use_cases", index, "id"),
+                f"{label}.use_cases[{index}].id: « {raw['id']} » est déjà déclaré",
+                "duplicate id",
+            )
             continue
         for j, sid in enumerate(raw["scopes"]):
             if sid not in known and sid not in dropped:
-                problems.error(doc.path, doc.line(*where, "use_cases", index, "scopes", j),
-                               f"{label}.use_cases[{index}].scopes[{j}]: scope « {sid} » non déclaré", "dangling scope")
+                problems.error(
+                    doc.path,
+                    doc.line(*where, "use_cases", index, "scopes", j),
+                    f"{label}.use_cases[{index}].scopes[{j}]: scope « {sid} » non déclaré",
+                    "dangling scope",
+                )
         use_cases.append(UseCase(**{**raw, "scopes": [s for s in raw["scopes"] if s in known]}))
         positions.setdefault("use_cases", []).append(index)
     _check_rules(list(zip(positions.get("use_cases", []), use_cases)), scopes, where, doc, problems)
@@ -491,12 +688,45 @@ def _version(data: dict, where: tuple, doc: Document, problems: Problems, base: 
         problems.error(doc.path, doc.line(*where, "example"), f"{label}.example: doit être une table", "type")
         example = {}
     for key in set(data.get("messages", {})) - set(MESSAGES):
-        problems.warn(doc.path, doc.line(*where, "messages", key), f"{label}.messages.{key}: message inconnu ({', '.join(MESSAGES)})", "unknown key")
-    fields = {k: data[k] for k in ("id", "label", "status", "since", "until", "source", "summary", "endpoint", "envelope",
-                                   "empty_answer", "messages", "body", "sections", "entries", "forbidden_answer", "errors",
-                                   "parameters", "implementation") if k in data}
-    return Version(**{"id": "v1", "label": "", **fields}, scopes=scopes, use_cases=use_cases, example=example, **base,
-                   where=where, positions=positions)
+        problems.warn(
+            doc.path,
+            doc.line(*where, "messages", key),
+            f"{label}.messages.{key}: message inconnu ({', '.join(MESSAGES)})",
+            "unknown key",
+        )
+    fields = {
+        k: data[k]
+        for k in (
+            "id",
+            "label",
+            "status",
+            "since",
+            "until",
+            "source",
+            "summary",
+            "endpoint",
+            "envelope",
+            "empty_answer",
+            "messages",
+            "body",
+            "sections",
+            "entries",
+            "forbidden_answer",
+            "errors",
+            "parameters",
+            "implementation",
+        )
+        if k in data
+    }
+    return Version(
+        **{"id": "v1", "label": "", **fields},
+        scopes=scopes,
+        use_cases=use_cases,
+        example=example,
+        **base,
+        where=where,
+        positions=positions,
+    )
 
 
 def _written(cleaned: list, where: tuple, doc: Document):
@@ -509,8 +739,9 @@ def _written(cleaned: list, where: tuple, doc: Document):
     return list(zip(positions, cleaned))
 
 
-def _check_rules(use_cases: list[tuple[int, UseCase]], scopes: list[Scope], where: tuple, doc: Document,
-                 problems: Problems) -> None:
+def _check_rules(
+    use_cases: list[tuple[int, UseCase]], scopes: list[Scope], where: tuple, doc: Document, problems: Problems
+) -> None:
     """Minimisation made checkable: a use case with a rule asks for no scope whose data the rule does not read, and
     its rule reads nothing that its scopes do not return."""
     label = ".".join(str(p) for p in where)
@@ -522,18 +753,29 @@ def _check_rules(use_cases: list[tuple[int, UseCase]], scopes: list[Scope], wher
         returned = {name for s in asked if not s.withheld for name in s.output_fields()}
         for scope in asked:
             if scope.role == "mask" and not scope.withheld and not set(scope.output_fields()) & case.reads():
-                problems.warn(doc.path, doc.line(*where, "use_cases", index, "scopes"),
-                              f"{label}.use_cases[{index}].scopes: « {scope.id} » est demandé mais le filtre (`rule`) ne lit"
-                              f" aucun de ses champs ({', '.join(scope.output_fields())}) : minimisation", "minimisation")
+                problems.warn(
+                    doc.path,
+                    doc.line(*where, "use_cases", index, "scopes"),
+                    f"{label}.use_cases[{index}].scopes: « {scope.id} » est demandé mais le filtre (`rule`) ne lit"
+                    f" aucun de ses champs ({', '.join(scope.output_fields())}) : minimisation",
+                    "minimisation",
+                )
         for name in sorted(case.reads() - returned):
-            problems.warn(doc.path, doc.line(*where, "use_cases", index, "rule"),
-                          f"{label}.use_cases[{index}].rule: le filtre lit « {name} », qu'aucun scope du cas ne renvoie",
-                          "minimisation")
+            problems.warn(
+                doc.path,
+                doc.line(*where, "use_cases", index, "rule"),
+                f"{label}.use_cases[{index}].rule: le filtre lit « {name} », qu'aucun scope du cas ne renvoie",
+                "minimisation",
+            )
 
 
 def _own_path(value, path: tuple):
     for part in path:
-        value = value[part] if isinstance(value, list) and isinstance(part, int) and part < len(value) else _own(value, part)
+        value = (
+            value[part]
+            if isinstance(value, list) and isinstance(part, int) and part < len(value)
+            else _own(value, part)
+        )
     return value
 
 
@@ -543,21 +785,33 @@ def from_meta(data: dict, doc: Document, problems: Problems) -> ScopeSet | None:
         written = doc.meta.get("franceconnect", {})
         for key in ("scopes", "use_cases", "example", "entries"):
             if key in written:
-                problems.error(doc.path, doc.line("franceconnect", key),
-                               f"franceconnect.{key}: avec `versions`, se déclare dans chaque version", "value")
+                problems.error(
+                    doc.path,
+                    doc.line("franceconnect", key),
+                    f"franceconnect.{key}: avec `versions`, se déclare dans chaque version",
+                    "value",
+                )
         versions = []
         for index, raw in _written(data["versions"], ("franceconnect", "versions"), doc):
             if raw.get("id") in {v.id for v in versions}:
-                problems.error(doc.path, doc.line("franceconnect", "versions", index, "id"),
-                               f"franceconnect.versions[{index}].id: « {raw['id']} » est déjà déclaré", "duplicate id")
+                problems.error(
+                    doc.path,
+                    doc.line("franceconnect", "versions", index, "id"),
+                    f"franceconnect.versions[{index}].id: « {raw['id']} » est déjà déclaré",
+                    "duplicate id",
+                )
                 continue
             version = _version(raw, ("franceconnect", "versions", index), doc, problems, base) if "id" in raw else None
             if version:
                 versions.append(version)
         current = [v for v in versions if v.current]
         if versions and len(current) != 1:
-            problems.error(doc.path, doc.line("franceconnect", "versions"),
-                           f"franceconnect.versions: une seule version doit avoir `status: current` ({len(current)} ici)", "value")
+            problems.error(
+                doc.path,
+                doc.line("franceconnect", "versions"),
+                f"franceconnect.versions: une seule version doit avoir `status: current` ({len(current)} ici)",
+                "value",
+            )
         _check_migration(versions, doc, problems)
         _check_shapes(versions, doc, problems)
         return ScopeSet(versions) if versions else None
@@ -572,56 +826,99 @@ def _check_shapes(versions: list[Version], doc: Document, problems: Problems) ->
     anchors: dict[str, str] = {}  # the page's element ids, `<version>-<scope>`: one per scope and use case
     bodies = [v for v in versions if v.body]
     for version in bodies[1:]:
-        problems.error(doc.path, doc.line(*version.where, "body"), f"{dotted(version.where)}.body: une seule version"
-                       f" décrit la liste du corps ({bodies[0].id} le fait déjà)", "value")
+        problems.error(
+            doc.path,
+            doc.line(*version.where, "body"),
+            f"{dotted(version.where)}.body: une seule version décrit la liste du corps ({bodies[0].id} le fait déjà)",
+            "value",
+        )
     for version in versions:
         label = dotted(version.where)
         if version.envelope in ENVELOPE_KEYS:
-            problems.error(doc.path, doc.line(*version.where, "envelope"), f"{label}.envelope: « {version.envelope} » est"
-                           f" une clé que l'enveloppe ajoute déjà ({', '.join(sorted(ENVELOPE_KEYS))})", "value")
+            problems.error(
+                doc.path,
+                doc.line(*version.where, "envelope"),
+                f"{label}.envelope: « {version.envelope} » est"
+                f" une clé que l'enveloppe ajoute déjà ({', '.join(sorted(ENVELOPE_KEYS))})",
+                "value",
+            )
         for key, text in version.messages.items():
             for name in _PLACEHOLDER.findall(text):
                 if name not in PLACEHOLDERS.get(key, set()):
                     allowed = ", ".join(f"{{{n}}}" for n in sorted(PLACEHOLDERS.get(key, ()))) or "aucune"
-                    problems.error(doc.path, doc.line(*version.where, "messages", key), f"{label}.messages.{key}: « {{{name}}} »"
-                                   f" n'est pas une valeur que ce message reçoit (valeurs : {allowed})", "value")
+                    problems.error(
+                        doc.path,
+                        doc.line(*version.where, "messages", key),
+                        f"{label}.messages.{key}: « {{{name}}} »"
+                        f" n'est pas une valeur que ce message reçoit (valeurs : {allowed})",
+                        "value",
+                    )
         for name, where in _response_keys(version):
             if name in RESERVED_KEYS:
-                problems.error(doc.path, doc.line(*version.where, *where), f"{label}.{dotted(where)}: « {name} » ne peut"
-                               " pas être un nom de champ (la page ne saurait pas le renvoyer)", "value")
+                problems.error(
+                    doc.path,
+                    doc.line(*version.where, *where),
+                    f"{label}.{dotted(where)}: « {name} » ne peut"
+                    " pas être un nom de champ (la page ne saurait pas le renvoyer)",
+                    "value",
+                )
         base = set(version.base_scopes) | {version.identity_alias} - {""}
         ids = {}
         for index, scope in zip(version.positions["scopes"], version.scopes):
             here = (*version.where, "scopes", index)
             if scope.id in base:
-                problems.error(doc.path, doc.line(*here, "id"), f"{label}.scopes[{index}].id: « {scope.id} » est déjà"
-                               " envoyé avec toute requête (base_scopes) : il serait transmis deux fois", "duplicate id")
+                problems.error(
+                    doc.path,
+                    doc.line(*here, "id"),
+                    f"{label}.scopes[{index}].id: « {scope.id} » est déjà"
+                    " envoyé avec toute requête (base_scopes) : il serait transmis deux fois",
+                    "duplicate id",
+                )
             ids.setdefault(scope.id, here + ("id",))
         for index, scope in zip(version.positions["scopes"], version.scopes):
             for j, alias in enumerate(scope.aliases):
                 here = (*version.where, "scopes", index, "aliases", j, "id")
                 if alias["id"] in ids or alias["id"] in base:
-                    problems.error(doc.path, doc.line(*here), f"{dotted(here)}: « {alias['id']} » est déjà l'identifiant"
-                                   " d'un scope ou d'un autre alias : un seul scope peut porter un nom", "duplicate id")
+                    problems.error(
+                        doc.path,
+                        doc.line(*here),
+                        f"{dotted(here)}: « {alias['id']} » est déjà l'identifiant"
+                        " d'un scope ou d'un autre alias : un seul scope peut porter un nom",
+                        "duplicate id",
+                    )
                 ids.setdefault(alias["id"], here)
         for cycle_at in _cycles(version):
             index = version.positions["scopes"][version.scopes.index(cycle_at)]
-            problems.error(doc.path, doc.line(*version.where, "scopes", index, "requires"), f"{label}.scopes[{index}]"
-                           f".requires: « {cycle_at.id} » se requiert lui-même par un cycle : on ne pourrait plus le décocher",
-                           "value")
+            problems.error(
+                doc.path,
+                doc.line(*version.where, "scopes", index, "requires"),
+                f"{label}.scopes[{index}]"
+                f".requires: « {cycle_at.id} » se requiert lui-même par un cycle : on ne pourrait plus le décocher",
+                "value",
+            )
         if (weight := _use_case_weight(version)) > MAX_PAGE_CHARS:
-            problems.error(doc.path, doc.line(*version.where, "use_cases"), f"{label}.use_cases: la page répéterait"
-                           f" {weight // 1_000_000} millions de caractères (chaque cas d'usage liste ses scopes et ceux"
-                           f" qu'ils requièrent ; au plus {MAX_PAGE_CHARS // 1_000_000} millions) ; raccourcissez les libellés"
-                           " ou les listes", "limit")
+            problems.error(
+                doc.path,
+                doc.line(*version.where, "use_cases"),
+                f"{label}.use_cases: la page répéterait"
+                f" {weight // 1_000_000} millions de caractères (chaque cas d'usage liste ses scopes et ceux"
+                f" qu'ils requièrent ; au plus {MAX_PAGE_CHARS // 1_000_000} millions) ; raccourcissez les libellés"
+                " ou les listes",
+                "limit",
+            )
         named = [("scopes", i, s.id) for i, s in zip(version.positions["scopes"], version.scopes)]
         named += [("use_cases", i, c.id) for i, c in zip(version.positions.get("use_cases", []), version.use_cases)]
         for kind, index, item_id in named:
             anchor = f"{kind}:{version.id}-{item_id}"
             if anchor in anchors:
-                problems.error(doc.path, doc.line(*version.where, kind, index, "id"), f"{label}.{kind}[{index}].id:"
-                               f" « {version.id}-{item_id} » désigne déjà un élément de la page ({anchors[anchor]}) ;"
-                               " changez l'un des deux identifiants", "duplicate id")
+                problems.error(
+                    doc.path,
+                    doc.line(*version.where, kind, index, "id"),
+                    f"{label}.{kind}[{index}].id:"
+                    f" « {version.id}-{item_id} » désigne déjà un élément de la page ({anchors[anchor]}) ;"
+                    " changez l'un des deux identifiants",
+                    "duplicate id",
+                )
             anchors.setdefault(anchor, f"{version.id} / {item_id}")
 
 
@@ -677,17 +974,29 @@ def _check_migration(versions: list[Version], doc: Document, problems: Problems)
         for index, scope in zip(old.positions["scopes"], old.scopes):
             for j, new in enumerate(scope.replaced_by):
                 if not current.canonical(new):
-                    problems.error(doc.path, doc.line(*old.where, "scopes", index, "replaced_by", j),
-                                   f"replaced_by: « {new} » n'est pas un scope de la version {current.id}", "dangling scope")
+                    problems.error(
+                        doc.path,
+                        doc.line(*old.where, "scopes", index, "replaced_by", j),
+                        f"replaced_by: « {new} » n'est pas un scope de la version {current.id}",
+                        "dangling scope",
+                    )
     for index, case in zip(current.positions.get("use_cases", []), current.use_cases):
         if case.replaces and not any(c.id == case.replaces for v in versions if v is not current for c in v.use_cases):
-            problems.error(doc.path, doc.line(*current.where, "use_cases", index, "replaces"),
-                           f"replaces: aucun cas d'usage « {case.replaces} » dans une version retirée", "dangling scope")
+            problems.error(
+                doc.path,
+                doc.line(*current.where, "use_cases", index, "replaces"),
+                f"replaces: aucun cas d'usage « {case.replaces} » dans une version retirée",
+                "dangling scope",
+            )
 
 
 # Bounded everywhere: a long run of blanks must not be re-read for every split point.
-_HEADING = re.compile(r"#{1,6}[ \t]{1,8}[^\n]{0,200}?scopes?[ \t]{1,8}à[ \t]{1,8}transmettre[ \t]{1,8}à[ \t]{1,8}franceconnect", re.I)
-_ITEM = re.compile(r"[ \t]{0,8}[-*+][ \t]{1,8}([^:\n]{1,200}?)[ \t]{0,8}:[ \t]{0,8}`([A-Za-z0-9_.:-]{1,100})`[ \t]{0,8}\.?[ \t]{0,8}")
+_HEADING = re.compile(
+    r"#{1,6}[ \t]{1,8}[^\n]{0,200}?scopes?[ \t]{1,8}à[ \t]{1,8}transmettre[ \t]{1,8}à[ \t]{1,8}franceconnect", re.I
+)
+_ITEM = re.compile(
+    r"[ \t]{0,8}[-*+][ \t]{1,8}([^:\n]{1,200}?)[ \t]{0,8}:[ \t]{0,8}`([A-Za-z0-9_.:-]{1,100})`[ \t]{0,8}\.?[ \t]{0,8}"
+)
 
 
 def body_list(body: str) -> list[tuple[str, str, int]]:
@@ -713,8 +1022,14 @@ def from_body(body: str) -> ScopeSet | None:
     found = body_list(body)
     if not found:
         return None
-    version = Version("v1", "", [Scope(id=sid, label=label, role="") for label, sid, _ in found], base_scopes=["openid"],
-                      declared=False, identity_known=False)
+    version = Version(
+        "v1",
+        "",
+        [Scope(id=sid, label=label, role="") for label, sid, _ in found],
+        base_scopes=["openid"],
+        declared=False,
+        identity_known=False,
+    )
     return ScopeSet([version], declared=False)
 
 
@@ -727,14 +1042,26 @@ def check_body(body: str, body_line: int, scope_set: ScopeSet, doc: Document, pr
     listed = {sid for _, sid, _ in found}
     for _, sid, index in found:
         if not version.canonical(sid):
-            problems.warn(doc.path, body_line + index, f"scope « {sid} » listé dans le corps mais absent de"
-                          f" franceconnect (version {version.id})", "scope mismatch")
+            problems.warn(
+                doc.path,
+                body_line + index,
+                f"scope « {sid} » listé dans le corps mais absent de franceconnect (version {version.id})",
+                "scope mismatch",
+            )
     for index, scope in enumerate(version.scopes):
         if scope.id not in listed and not listed & {a["id"] for a in scope.aliases}:
-            where = ("franceconnect", "versions", scope_set.versions.index(version), "scopes", index) \
-                if "versions" in doc.meta.get("franceconnect", {}) else ("franceconnect", "scopes", index)
-            problems.warn(doc.path, doc.line(*where), f"scope « {scope.id} » déclaré dans franceconnect (version {version.id})"
-                          " mais absent de la liste du corps", "scope mismatch")
+            where = (
+                ("franceconnect", "versions", scope_set.versions.index(version), "scopes", index)
+                if "versions" in doc.meta.get("franceconnect", {})
+                else ("franceconnect", "scopes", index)
+            )
+            problems.warn(
+                doc.path,
+                doc.line(*where),
+                f"scope « {scope.id} » déclaré dans franceconnect (version {version.id})"
+                " mais absent de la liste du corps",
+                "scope mismatch",
+            )
 
 
 def dumps(data) -> str:

@@ -73,16 +73,30 @@ def judge_text(text: str, path, doc, problems, code: bool = False) -> str:
         return text
     where = doc.line(*path) if path else 1
     for index, char in list(characters.controls(text))[:3]:
-        problems.warn(doc.path, where, f"{dotted(path)}: caractère de contrôle {characters.describe(char)} à la position"
-                      f" {index + 1} : retiré", "deceptive")
+        problems.warn(
+            doc.path,
+            where,
+            f"{dotted(path)}: caractère de contrôle {characters.describe(char)} à la position {index + 1} : retiré",
+            "deceptive",
+        )
     text = characters.CONTROL.sub("", text)
     for index, char in list(characters.invisible(text))[:3]:
-        problems.warn(doc.path, where, f"{dotted(path)}: caractère invisible {characters.describe(char)} à la position"
-                      f" {index + 1} : il change ce qui est lu sans se voir ; retirez-le", "deceptive")
+        problems.warn(
+            doc.path,
+            where,
+            f"{dotted(path)}: caractère invisible {characters.describe(char)} à la position"
+            f" {index + 1} : il change ce qui est lu sans se voir ; retirez-le",
+            "deceptive",
+        )
     if code and (odd := characters.mixed(text) or characters.foreign_code(text)):
         index, char = odd
-        problems.warn(doc.path, where, f"{dotted(path)}: « {char} » {characters.describe(char)} à la position {index + 1}"
-                      " : ce texte est recopié dans du code, où seul l'ASCII est attendu", "deceptive")
+        problems.warn(
+            doc.path,
+            where,
+            f"{dotted(path)}: « {char} » {characters.describe(char)} à la position {index + 1}"
+            " : ce texte est recopié dans du code, où seul l'ASCII est attendu",
+            "deceptive",
+        )
     return text
 
 
@@ -122,31 +136,66 @@ class Str(Check):
                 return link.href
             first = re.split(r"[\s,;]+", value, maxsplit=1)[0]
             if first != value and (first_link := urls.contact(first)):
-                self._warn(path, doc, problems, f"une seule adresse est attendue ; seule « {first} » est gardée", "several addresses")
+                self._warn(
+                    path,
+                    doc,
+                    problems,
+                    f"une seule adresse est attendue ; seule « {first} » est gardée",
+                    "several addresses",
+                )
                 return first_link.href
             self._warn(path, doc, problems, f"contact « {_short(value)} » retiré : {link.reason}", "unsafe url")
             return MISSING
         if self.kind == "id" and not _ID.fullmatch(value):
             odd = characters.foreign(value)
             named = f" : « {odd[1]} » {characters.describe(odd[1])} à la position {odd[0] + 1}" if odd else ""
-            return self._bad(path, doc, problems, f"identifiant invalide « {_short(value)} » (lettres, chiffres, _ . : -){named}")
+            return self._bad(
+                path, doc, problems, f"identifiant invalide « {_short(value)} » (lettres, chiffres, _ . : -){named}"
+            )
         if self.kind == "slug" and not SLUG.fullmatch(value):
-            return self._bad(path, doc, problems, f"identifiant invalide « {_short(value)} » : nom d'un fichier, sans extension"
-                             " (lettres, chiffres, - et _)")
+            return self._bad(
+                path,
+                doc,
+                problems,
+                f"identifiant invalide « {_short(value)} » : nom d'un fichier, sans extension"
+                " (lettres, chiffres, - et _)",
+            )
         if self.kind == "date" and not _iso_date(value):
-            return self._bad(path, doc, problems, f"date « {_short(value)} » invalide : une date du calendrier, AAAA-MM-JJ"
-                             " (entre guillemets en YAML)", "value")
+            return self._bad(
+                path,
+                doc,
+                problems,
+                f"date « {_short(value)} » invalide : une date du calendrier, AAAA-MM-JJ (entre guillemets en YAML)",
+                "value",
+            )
         if self.choices and value not in self.choices:
             hint = _closest(value, self.choices)
-            return self._bad(path, doc, problems, f"doit valoir {_or(self.choices)}, pas « {_short(value)} »"
-                             + (f" (vouliez-vous dire « {hint} » ?)" if hint else ""), "value")
+            return self._bad(
+                path,
+                doc,
+                problems,
+                f"doit valoir {_or(self.choices)}, pas « {_short(value)} »"
+                + (f" (vouliez-vous dire « {hint} » ?)" if hint else ""),
+                "value",
+            )
         if self.kind == "dataset" and not _DATASET.fullmatch(value):
-            self._warn(path, doc, problems, f"« {_short(value)} » retiré : un jeu de données data.gouv.fr se désigne par"
-                       " son identifiant de 24 chiffres hexadécimaux", "value")
+            self._warn(
+                path,
+                doc,
+                problems,
+                f"« {_short(value)} » retiré : un jeu de données data.gouv.fr se désigne par"
+                " son identifiant de 24 chiffres hexadécimaux",
+                "value",
+            )
             return MISSING
         if self.kind == "file" and not _FILE.fullmatch(value):
-            self._warn(path, doc, problems, f"nom de fichier « {_short(value)} » retiré : un nom simple est attendu, sans"
-                       " dossier ni « .. »", "unsafe url")
+            self._warn(
+                path,
+                doc,
+                problems,
+                f"nom de fichier « {_short(value)} » retiré : un nom simple est attendu, sans dossier ni « .. »",
+                "unsafe url",
+            )
             return MISSING
         return value
 
@@ -155,7 +204,9 @@ class Str(Check):
         if self.kind in ("url", "link"):
             out["pattern"] = r"^(https?://|/|mailto:)" if self.kind == "url" else r"^(https?://|/|mailto:|[^@\s]+@)"
         if self.kind in ("id", "slug", "file", "dataset"):
-            out["pattern"] = "^" + {"id": _ID, "slug": SLUG, "file": _FILE, "dataset": _DATASET}[self.kind].pattern + "$"
+            out["pattern"] = (
+                "^" + {"id": _ID, "slug": SLUG, "file": _FILE, "dataset": _DATASET}[self.kind].pattern + "$"
+            )
         if self.kind == "date":
             out["pattern"] = _DATE.pattern
         if self.choices:
@@ -179,7 +230,13 @@ class Int(Check):
         if not _sane_number(value):
             return self._bad(path, doc, problems, f"nombre hors limites ({_kind(value)})", "value")
         if self.choices and value not in self.choices and self.fallback is not None:
-            self._warn(path, doc, problems, f"doit valoir {_or(self.choices)}, pas {value} ; lu comme {self.fallback}", "out-of-range value")
+            self._warn(
+                path,
+                doc,
+                problems,
+                f"doit valoir {_or(self.choices)}, pas {value} ; lu comme {self.fallback}",
+                "out-of-range value",
+            )
             return self.fallback
         if self.choices and value not in self.choices:
             return self._bad(path, doc, problems, f"doit valoir {_or(self.choices)}, pas {value}", "value")
@@ -285,16 +342,26 @@ class List(Check):
             if self.one_or_many and isinstance(value, str):
                 value = [value]
             elif self.lenient and isinstance(value, str):
-                self._warn(path, doc, problems, f"une liste est attendue ; « {_short(value)} » est lu comme une liste d'un élément", "scalar for list")
+                self._warn(
+                    path,
+                    doc,
+                    problems,
+                    f"une liste est attendue ; « {_short(value)} » est lu comme une liste d'un élément",
+                    "scalar for list",
+                )
                 value = [value]
             else:
-                return self._bad(path, doc, problems, f"doit être une liste (`- élément` par ligne), pas {_kind(value)}")
+                return self._bad(
+                    path, doc, problems, f"doit être une liste (`- élément` par ligne), pas {_kind(value)}"
+                )
         if len(value) > self.max_items:
             return self._bad(path, doc, problems, f"{len(value)} éléments : {self.max_items} au plus", "limit")
         out = []
         for index, item in enumerate(value):
             if item is None:
-                problems.warn(doc.path, doc.line(*path, index), f"{dotted(path + (index,))}: élément vide ignoré", "null list")
+                problems.warn(
+                    doc.path, doc.line(*path, index), f"{dotted(path + (index,))}: élément vide ignoré", "null list"
+                )
                 continue
             cleaned = self.item.clean(item, path + (index,), doc, problems)
             if cleaned is not MISSING:
@@ -350,7 +417,9 @@ class Map(Check):
                 if key in self.ignored:
                     continue
                 hint = _closest(key, self.fields)
-                message = f"{dotted(path + (key,))}: clé inconnue" + (f" (vouliez-vous dire « {hint} » ?)" if hint else "")
+                message = f"{dotted(path + (key,))}: clé inconnue" + (
+                    f" (vouliez-vous dire « {hint} » ?)" if hint else ""
+                )
                 if self.unknown == "error":
                     problems.error(doc.path, doc.line(*path, key), message, "unknown key")
                 else:
@@ -358,17 +427,22 @@ class Map(Check):
                 continue
             if raw is None:
                 if isinstance(spec.check, List):
-                    problems.warn(doc.path, doc.line(*path, key), f"{dotted(path + (key,))}: valeur vide (null) là où une liste est attendue ; lue comme une liste vide", "null list")
+                    problems.warn(
+                        doc.path,
+                        doc.line(*path, key),
+                        f"{dotted(path + (key,))}: valeur vide (null) là où une liste est attendue ;"
+                        " lue comme une liste vide",
+                        "null list",
+                    )
                 continue
             cleaned = spec.check.clean(raw, path + (key,), doc, problems)
             if cleaned is not MISSING:
                 out[key] = cleaned
         for key, spec in self.fields.items():
-            if key not in value or value[key] is None:
-                if spec.required and key not in out:
-                    where = doc.line(*path) if path else 1
-                    problems.error(doc.path, where, f"{dotted(path + (key,))}: champ obligatoire manquant", "missing field")
-                    continue
+            if (key not in value or value[key] is None) and spec.required and key not in out:
+                where = doc.line(*path) if path else 1
+                problems.error(doc.path, where, f"{dotted(path + (key,))}: champ obligatoire manquant", "missing field")
+                continue
             if key not in out and spec.default is not None:
                 out[key] = spec.default() if callable(spec.default) else spec.default
         return out
@@ -423,7 +497,10 @@ def _nullable(spec: Field) -> dict:
     schema = spec.check.schema()
     if spec.required or isinstance(spec.check, List):
         return schema
-    return {"anyOf": [schema, {"type": "null"}], **({"description": schema["description"]} if "description" in schema else {})}
+    return {
+        "anyOf": [schema, {"type": "null"}],
+        **({"description": schema["description"]} if "description" in schema else {}),
+    }
 
 
 def _with_doc(schema: dict, doc: str) -> dict:

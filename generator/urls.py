@@ -47,8 +47,10 @@ class Refusal:
 
 
 def _clean(raw: str) -> str:
-    return _DROPPED.sub("", raw).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13"
-                                          "\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
+    return _DROPPED.sub("", raw).strip(
+        "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13"
+        "\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "
+    )
 
 
 def _parse(text: str, base: str | None = None) -> URL | None:
@@ -143,14 +145,30 @@ def deceptive_host(host: str) -> str:
             return f"nom d'hôte « {host} » mal encodé (punycode)"
         odd = characters.mixed(shown)
         if odd:
-            return (f"le nom d'hôte s'affiche « {shown} », où « {odd[1]} » {characters.describe(odd[1])} imite une lettre"
-                    " latine : vérifiez le domaine")
+            return (
+                f"le nom d'hôte s'affiche « {shown} », où « {odd[1]} » {characters.describe(odd[1])} imite une lettre"
+                " latine : vérifiez le domaine"
+            )
     return ""
 
 
 # Names that never reach the public internet (RFC 6761, RFC 6762, RFC 7686, and common private uses).
-_PRIVATE_TLDS = {"localhost", "local", "localdomain", "internal", "test", "example", "invalid", "onion", "lan", "home",
-                 "corp", "arpa", "intranet", "private"}
+_PRIVATE_TLDS = {
+    "localhost",
+    "local",
+    "localdomain",
+    "internal",
+    "test",
+    "example",
+    "invalid",
+    "onion",
+    "lan",
+    "home",
+    "corp",
+    "arpa",
+    "intranet",
+    "private",
+}
 _LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
 
 

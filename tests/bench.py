@@ -17,10 +17,10 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest import CHROMIUM, CONTENT, CORPUS, ROOT, serve  # noqa: E402
+from generator import model, pages
+from generator.problems import Problems
 
-from generator import model, pages  # noqa: E402
-from generator.problems import Problems  # noqa: E402
+from conftest import CHROMIUM, CONTENT, CORPUS, ROOT, serve
 
 PY = sys.executable
 
@@ -77,14 +77,16 @@ def weights(site: Path, paths: list[str]) -> list[tuple[str, dict]]:
     base = f"http://127.0.0.1:{srv.server_address[1]}/"
     out = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu",
-                                    "--disable-background-networking", "--disable-component-update"])
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
         for path in paths:
             page = browser.new_page()
             sizes = {"HTML": 0, "CSS": 0, "JS": 0, "other": 0}
             kinds = {"document": "HTML", "stylesheet": "CSS", "script": "JS"}
 
-            def on_response(response):
+            def on_response(response, kinds=kinds, sizes=sizes):
                 try:
                     body = response.body()
                 except Exception:
@@ -111,7 +113,9 @@ def synthetic(count: int, folder: Path) -> Path:
     shutil.copytree(CONTENT / "question-trees", content / "question-trees")
     text = (CONTENT / "api" / "api-statut-etudiant.md").read_text(encoding="utf-8")
     for index in range(count):
-        (content / "api" / f"api-{index:05d}.md").write_text(text.replace("title: API Statut Etudiant", f"title: API {index}"), encoding="utf-8")
+        (content / "api" / f"api-{index:05d}.md").write_text(
+            text.replace("title: API Statut Etudiant", f"title: API {index}"), encoding="utf-8"
+        )
     (content / "api" / "api-statut-etudiant.md").write_text(text, encoding="utf-8")
     return content
 
@@ -126,17 +130,23 @@ def _fill(paragraph: str, size: int = MB - 200) -> str:
 
 # Files just under 1 MB: the worst shapes that still pass the limits, and attacks that are refused.
 SLOW_INPUTS = {
-    "prose, 19 kB paragraphs (passes)": lambda: _fill(("Un texte ordinaire, sans balisage particulier. " * 420)[:19_000]),
+    "prose, 19 kB paragraphs (passes)": lambda: _fill(
+        ("Un texte ordinaire, sans balisage particulier. " * 420)[:19_000]
+    ),
     "prose + 4 999 markup characters (passes)": lambda: _fill(("Un texte ordinaire. " * 950)[:19_000]).replace(
-        "---\n\n", "---\n\n" + "\n\n".join(["*a " * 330 + "[" * 99 + "<b>" * 70] * 5) + "\n\n", 1),
+        "---\n\n", "---\n\n" + "\n\n".join(["*a " * 330 + "[" * 99 + "<b>" * 70] * 5) + "\n\n", 1
+    ),
     "`#` + 15 kB of spaces, many times": lambda: _fill("#" + " " * 15_000 + "x"),
     "`](` + 100 kB of spaces (refused)": lambda: HEAD + "[a](" + " " * 100_000,
     "`#` + 100 kB of spaces": lambda: HEAD + "#" + " " * 100_000,
     "thousands of code fences (refused)": lambda: HEAD + "```\n" * 200_000,
     "200 000 `[` (refused)": lambda: HEAD + "[" * 200_000,
     "deep HTML nesting": lambda: HEAD + "<details>" * 50_000 + "</details>" * 50_000,
-    "alias bomb (refused)": lambda: HEAD.replace("is_open: 1", "is_open: 1\na: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(9))),
+    "alias bomb (refused)": lambda: HEAD.replace(
+        "is_open: 1",
+        "is_open: 1\na: &a [x,x,x,x,x,x,x,x,x,x]\n"
+        + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(9)),
+    ),
 }
 
 
@@ -152,8 +162,12 @@ def slow_inputs(work: Path) -> None:
         results = []
         for command in (["check"], ["build", "--site-dir", str(content.parent / "site")]):
             start = time.perf_counter()
-            run = subprocess.run([PY, "-m", "generator", *command, "--content", str(content)], cwd=ROOT,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            run = subprocess.run(
+                [PY, "-m", "generator", *command, "--content", str(content)],
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             results += [f"{time.perf_counter() - start:.2f}", run.returncode]
         print(row(name, *results))
 
@@ -187,8 +201,14 @@ def main() -> None:
     print()
     print(row("page (seed site)", "HTML", "CSS", "JS", "other", "total (kB)"))
     print(row("---", "---:", "---:", "---:", "---:", "---:"))
-    for path, sizes in weights(site, ["les-api/api-statut-etudiant/", "les-api/api-statut-etudiant/demande-acces/",
-                                      "les-api/api-statut-etudiant/scopes/"]):
+    for path, sizes in weights(
+        site,
+        [
+            "les-api/api-statut-etudiant/",
+            "les-api/api-statut-etudiant/demande-acces/",
+            "les-api/api-statut-etudiant/scopes/",
+        ],
+    ):
         total = sum(sizes.values())
         print(row(path, *(f"{sizes[k] / 1000:.1f}" for k in ("HTML", "CSS", "JS", "other")), f"{total / 1000:.1f}"))
     widget = (ROOT / "generator/assets/javascripts/scopes.js").stat().st_size

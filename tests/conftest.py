@@ -77,8 +77,15 @@ def browser():
     with sync_playwright() as p:
         instance = p.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield instance
         instance.close()
@@ -113,9 +120,11 @@ AXE = None
 def settle(pg) -> None:
     """Wait until no finite animation or transition is running: a state with a deadline (Playwright's),
     never a promise that an infinite or stalled animation could leave pending for ever."""
-    pg.wait_for_function("""() => document.getAnimations().every(a => a.playState !== 'running'
+    pg.wait_for_function(
+        """() => document.getAnimations().every(a => a.playState !== 'running'
                                 || a.effect === null || a.effect.getComputedTiming().endTime === Infinity)""",
-                         polling=50)
+        polling=50,
+    )
 
 
 def axe(pg) -> list:
@@ -155,15 +164,20 @@ def search(page, query: str) -> list[str]:
     """The result links of a query, once the theme's worker has its index (a state, not a delay)."""
     page.keyboard.press("/")
     page.wait_for_selector(".md-search__input:focus")
-    page.wait_for_function("() => { const m = document.querySelector('.md-search-result__meta');"
-                           " return m && !/Initiali/i.test(m.textContent); }")
+    page.wait_for_function(
+        "() => { const m = document.querySelector('.md-search-result__meta');"
+        " return m && !/Initiali/i.test(m.textContent); }"
+    )
     page.keyboard.type(query)
     # Results appear for every prefix typed: wait until they are the full query's (each highlighted word
     # starts with it), not merely until some results are shown.
-    page.wait_for_function("""query => {
+    page.wait_for_function(
+        """query => {
         const marks = [...document.querySelectorAll('.md-search-result mark')];
         return marks.length > 0 && marks.every(m => m.textContent.toLowerCase().startsWith(query.toLowerCase()));
-    }""", arg=query)
+    }""",
+        arg=query,
+    )
     return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.pathname + a.hash)")
 
 
@@ -202,5 +216,3 @@ def line_of(text: str, needle: str) -> int:
 
 def errors_at(problems: Problems, line: int) -> list[str]:
     return [p.message for p in problems.errors if str(p.path).endswith("api-statut-etudiant.md") and p.line == line]
-
-

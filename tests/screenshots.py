@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest import CHROMIUM, CONTENT, ROOT, build, serve  # noqa: E402
+from conftest import CHROMIUM, CONTENT, ROOT, build, serve
 
 PAGES = {
     "accueil": "",
@@ -46,8 +46,11 @@ def main() -> int:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
             for width in WIDTHS:
                 for javascript in (True, False):
-                    context = browser.new_context(viewport={"width": width, "height": 900},
-                                                  java_script_enabled=javascript, reduced_motion="reduce")
+                    context = browser.new_context(
+                        viewport={"width": width, "height": 900},
+                        java_script_enabled=javascript,
+                        reduced_motion="reduce",
+                    )
                     page = context.new_page()
                     for name, path in PAGES.items():
                         page.goto(base + path, wait_until="load")

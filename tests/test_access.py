@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import CONTENT, build, in_history, seed_content
-
 from generator import model
 from generator.problems import Problems
+
+from conftest import CONTENT, build, in_history, seed_content
 
 OLD_FORM = "datapass.api.gouv.fr/api-statut-etudiant"
 API = CONTENT / "api" / "api-statut-etudiant.md"
@@ -80,14 +80,23 @@ def test_no_export_gives_the_2022_form_as_current(site):
 
 def test_today_s_verdicts_drive_eligibility_and_data_gouv_fr(site):
     doc = LexborHTMLParser((site / "eligibilite/index.html").read_text(encoding="utf-8"))
-    roles = {section.attributes["id"]: section.css_first("[data-api=api-statut-etudiant]").attributes["data-condition"]
-             for section in doc.css("section.eligibility-role") if section.css_first("[data-api]")}
-    assert roles == {"local_authority_and_administration": "yes", "company_and_association": "no", "private": "no",
-                     "software_vendor": "no"}
+    roles = {
+        section.attributes["id"]: section.css_first("[data-api=api-statut-etudiant]").attributes["data-condition"]
+        for section in doc.css("section.eligibility-role")
+        if section.css_first("[data-api]")
+    }
+    assert roles == {
+        "local_authority_and_administration": "yes",
+        "company_and_association": "no",
+        "private": "no",
+        "software_vendor": "no",
+    }
     body = json.loads((site / "api/v1/dataservices/api-statut-etudiant.json").read_text(encoding="utf-8"))
-    assert body["access_audiences"] == [{"role": "local_authority_and_administration", "condition": "yes"},
-                                        {"role": "company_and_association", "condition": "no"},
-                                        {"role": "private", "condition": "no"}]
+    assert body["access_audiences"] == [
+        {"role": "local_authority_and_administration", "condition": "yes"},
+        {"role": "company_and_association", "condition": "no"},
+        {"role": "private", "condition": "no"},
+    ]
     assert body["authorization_request_url"] == "https://datapass.api.gouv.fr/api-particulier"
     assert body["machine_documentation_url"] == "https://particulier.api.gouv.fr/api/open-api.yml"
     assert body["rate_limiting"] == "20 appels par seconde et par jeton"
@@ -112,7 +121,11 @@ def test_the_funnel_puts_today_first_and_2022_in_dated_history(site):
     tree_button = doc.css_first(f'details#une-administration [data-history] .qt-answer a[href="https://{OLD_FORM}"]')
     assert "2022" in tree_button.text() and "2024" in tree_button.parent.parent.text()
     vendor = doc.css_first("details#un-editeur-de-logiciel .audience__today").text()
-    assert "clients publics" in vendor and "référencé" in vendor and not doc.css("details#un-editeur-de-logiciel [data-history]")
+    assert (
+        "clients publics" in vendor
+        and "référencé" in vendor
+        and not doc.css("details#un-editeur-de-logiciel [data-history]")
+    )
 
 
 def test_the_api_page_marks_the_v2_sections_of_the_body(site):
@@ -155,7 +168,7 @@ def test_missing_routes_and_unanswered_publics_are_warned(tmp_path):
     folder = project_copy(tmp_path)
     path = folder / "api" / "api-statut-etudiant.md"
     text = path.read_text(encoding="utf-8")
-    text = text[:text.index("  routes:\n")] + "  routes: []\n" + text[text.index("  audiences:\n"):]
+    text = text[: text.index("  routes:\n")] + "  routes: []\n" + text[text.index("  audiences:\n") :]
     start = text.index("    - who: [Une entreprise, Une association]")
     end = text.index("    - who: [Un éditeur de logiciel]")
     path.write_text(text[:start] + text[end:], encoding="utf-8")
@@ -163,8 +176,10 @@ def test_missing_routes_and_unanswered_publics_are_warned(tmp_path):
     messages = {p.line: p.message for p in problems.items if p.category == "access"}
     assert any("aucune voie de demande" in m for m in messages.values()), messages
     entreprise = line_of(path, "      - Une entreprise")
-    assert any(line <= entreprise and "« Une entreprise » (Entreprise et Association) avait une réponse en 2022" in m
-               for line, m in messages.items()), messages
+    assert any(
+        line <= entreprise and "« Une entreprise » (Entreprise et Association) avait une réponse en 2022" in m
+        for line, m in messages.items()
+    ), messages
     api = catalogue.apis["api-statut-etudiant"]
     assert [e.who for e in api.history.unpaired] == [["Une entreprise"]]
     assert "company_and_association" not in api.conditions
@@ -175,7 +190,7 @@ def test_dates_must_be_calendar_days(tmp_path, date):
     folder = project_copy(tmp_path)
     path = edit(folder, 'since: "2024-02-13"', f'since: "{date}"')
     _, problems = load(folder)
-    [error] = [p for p in problems.errors]
+    [error] = problems.errors
     assert error.line == line_of(path, "  since: ") and "AAAA-MM-JJ" in error.message
 
 
@@ -184,8 +199,11 @@ def test_a_published_anchor_opens_today_s_answer(tmp_path):
     edit(folder, "    - who: [Une entreprise, Une association]", "    - who: [Une entreprise ou une association]")
     catalogue, problems = load(folder)
     assert not problems.items, [str(p) for p in problems.items]
-    audience = next(a for a in catalogue.apis["api-statut-etudiant"].access.audiences if a.eligible == "no" and a.history
-                    and a.history[0].who == ["Une entreprise"])
+    audience = next(
+        a
+        for a in catalogue.apis["api-statut-etudiant"].access.audiences
+        if a.eligible == "no" and a.history and a.history[0].who == ["Une entreprise"]
+    )
     assert audience.anchor == "une-entreprise-ou-une-association" and audience.aliases == ["une-entreprise"]
     site = tmp_path / "site"
     assert build(folder, site, strict=True) == 0

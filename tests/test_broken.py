@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build, seed_content
-
 from generator import cli
+
+from conftest import ROOT, build, seed_content
 
 GOOD = "---\ntitle: Bonne API\ntagline: t\nproducer: mesri\nis_open: 1\nthemes: [Education]\n---\nCorps.\n"
 
@@ -18,48 +18,253 @@ CASES = [
     ("yaml syntax", "api/x.md", b"---\ntitle: [oops\ntagline: t\n---\n", 3, "YAML invalide", True),
     ("no closing delimiter", "api/x.md", b"---\ntitle: T\ntagline: t\n", 1, "pas ferm", True),
     ("empty file", "api/x.md", b"", 1, "vide", True),
-    ("duplicate keys", "api/x.md", GOOD.replace("tagline: t\n", "tagline: t\ntagline: u\n").encode(), 4, "clé en double", True),
-    ("missing title", "api/x.md", GOOD.replace("title: Bonne API\n", "").encode(), 1, "title: champ obligatoire manquant", True),
-    ("wrong type", "api/x.md", GOOD.replace("themes: [Education]", "themes: \"Education\"").encode(), 6, "themes: doit être une liste", True),
-    ("is_open 2", "api/x.md", GOOD.replace("is_open: 1", "is_open: 2").encode(), 5, "is_open: doit valoir -1, 0 ou 1, pas 2", True),
-    ("is_eligible yes", "api/x.md", GOOD.replace("---\nCorps", "access_page:\n  - who: [Une administration]\n    is_eligible: yes\n---\nCorps").encode(),
-     9, "access_page[0].is_eligible: doit valoir -1, 0 ou 1, pas le booléen true", True),
-    ("unknown tag", "api/x.md", GOOD.replace("Corps.", "Texte\n\n<marquee>Corps</marquee>").encode(), 10, "balise <marquee> non autorisée", False),
-    ("malformed attribute", "api/x.md", GOOD.replace("Corps.", "<External href\"https://a.fr\">a</External>").encode(), 8, "attribut mal formé", False),
-    ("dangling QuestionTree", "api/x.md", GOOD.replace("Corps.", "\n<QuestionTree tree='absent' question='q' />").encode(), 9, "arbre « absent »", False),
-    ("dangling producer", "api/x.md", GOOD.replace("producer: mesri", "producer: personne").encode(), 4, "aucun fichier producteurs/personne.md", True),
-    ("tree misspelt key", "question-trees/t.yml", b"questions:\n  q:\n    qusontion: x\n    choices:\n      - labels: [Oui]\n        answer: ok\n", 3, "qusontion: clé inconnue", True),
+    (
+        "duplicate keys",
+        "api/x.md",
+        GOOD.replace("tagline: t\n", "tagline: t\ntagline: u\n").encode(),
+        4,
+        "clé en double",
+        True,
+    ),
+    (
+        "missing title",
+        "api/x.md",
+        GOOD.replace("title: Bonne API\n", "").encode(),
+        1,
+        "title: champ obligatoire manquant",
+        True,
+    ),
+    (
+        "wrong type",
+        "api/x.md",
+        GOOD.replace("themes: [Education]", 'themes: "Education"').encode(),
+        6,
+        "themes: doit être une liste",
+        True,
+    ),
+    (
+        "is_open 2",
+        "api/x.md",
+        GOOD.replace("is_open: 1", "is_open: 2").encode(),
+        5,
+        "is_open: doit valoir -1, 0 ou 1, pas 2",
+        True,
+    ),
+    (
+        "is_eligible yes",
+        "api/x.md",
+        GOOD.replace(
+            "---\nCorps", "access_page:\n  - who: [Une administration]\n    is_eligible: yes\n---\nCorps"
+        ).encode(),
+        9,
+        "access_page[0].is_eligible: doit valoir -1, 0 ou 1, pas le booléen true",
+        True,
+    ),
+    (
+        "unknown tag",
+        "api/x.md",
+        GOOD.replace("Corps.", "Texte\n\n<marquee>Corps</marquee>").encode(),
+        10,
+        "balise <marquee> non autorisée",
+        False,
+    ),
+    (
+        "malformed attribute",
+        "api/x.md",
+        GOOD.replace("Corps.", '<External href"https://a.fr">a</External>').encode(),
+        8,
+        "attribut mal formé",
+        False,
+    ),
+    (
+        "dangling QuestionTree",
+        "api/x.md",
+        GOOD.replace("Corps.", "\n<QuestionTree tree='absent' question='q' />").encode(),
+        9,
+        "arbre « absent »",
+        False,
+    ),
+    (
+        "dangling producer",
+        "api/x.md",
+        GOOD.replace("producer: mesri", "producer: personne").encode(),
+        4,
+        "aucun fichier producteurs/personne.md",
+        True,
+    ),
+    (
+        "tree misspelt key",
+        "question-trees/t.yml",
+        b"questions:\n  q:\n    qusontion: x\n    choices:\n      - labels: [Oui]\n        answer: ok\n",
+        3,
+        "qusontion: clé inconnue",
+        True,
+    ),
     ("non UTF-8", "api/x.md", GOOD.replace("Corps.", "Caf\xe9").encode("latin-1"), 8, "pas en UTF-8", True),
-    ("BOM with an error", "api/x.md", b"\xef\xbb\xbf" + GOOD.replace("is_open: 1", "is_open: 2").encode(), 5, "is_open", True),
-    ("CRLF with an error", "api/x.md", GOOD.replace("is_open: 1", "is_open: 2").replace("\n", "\r\n").encode(), 5, "is_open", True),
+    (
+        "BOM with an error",
+        "api/x.md",
+        b"\xef\xbb\xbf" + GOOD.replace("is_open: 1", "is_open: 2").encode(),
+        5,
+        "is_open",
+        True,
+    ),
+    (
+        "CRLF with an error",
+        "api/x.md",
+        GOOD.replace("is_open: 1", "is_open: 2").replace("\n", "\r\n").encode(),
+        5,
+        "is_open",
+        True,
+    ),
     ("5 MB body", "api/x.md", GOOD.encode() + b"Lorem ipsum dolor sit amet.\n" * 190_000, 1, "trop volumineux", True),
     # Second hostile round: what `build` used to crash on is reported by `check` first.
-    ("year past 2106", "api/x.md", GOOD.replace("themes:", "last_update: 01/01/2200\nthemes:").encode(), 6, "date improbable", False),
-    ("huge number", "api/x.md", GOOD.replace("themes:", "uptime: 1" + "0" * 400 + "\nthemes:").encode(), 6, "uptime: nombre hors limites", True),
-    ("huge hex in text", "api/x.md", GOOD.replace("tagline: t", "tagline: 0x" + "f" * 5000).encode(), 3, "tagline: nombre hors limites", True),
-    ("broken IPv6 host", "api/x.md", GOOD.replace("themes:", "doc_tech_link: https://[oops\nthemes:").encode(), 6, "mal formée", False),
-    ("broken URL in a component", "api/x.md", GOOD.replace("Corps.", "<Button href='https://[oops'>x</Button>").encode(), 8, "mal formée", False),
-    ("deep list", "api/x.md", GOOD.replace("Corps.", "".join("  " * i + "- x\n" for i in range(300))).encode(), 28, "imbriquée sur plus de 10 niveaux", True),
+    (
+        "year past 2106",
+        "api/x.md",
+        GOOD.replace("themes:", "last_update: 01/01/2200\nthemes:").encode(),
+        6,
+        "date improbable",
+        False,
+    ),
+    (
+        "huge number",
+        "api/x.md",
+        GOOD.replace("themes:", "uptime: 1" + "0" * 400 + "\nthemes:").encode(),
+        6,
+        "uptime: nombre hors limites",
+        True,
+    ),
+    (
+        "huge hex in text",
+        "api/x.md",
+        GOOD.replace("tagline: t", "tagline: 0x" + "f" * 5000).encode(),
+        3,
+        "tagline: nombre hors limites",
+        True,
+    ),
+    (
+        "broken IPv6 host",
+        "api/x.md",
+        GOOD.replace("themes:", "doc_tech_link: https://[oops\nthemes:").encode(),
+        6,
+        "mal formée",
+        False,
+    ),
+    (
+        "broken URL in a component",
+        "api/x.md",
+        GOOD.replace("Corps.", "<Button href='https://[oops'>x</Button>").encode(),
+        8,
+        "mal formée",
+        False,
+    ),
+    (
+        "deep list",
+        "api/x.md",
+        GOOD.replace("Corps.", "".join("  " * i + "- x\n" for i in range(300))).encode(),
+        28,
+        "imbriquée sur plus de 10 niveaux",
+        True,
+    ),
     ("brackets", "api/x.md", GOOD.replace("Corps.", "Texte.\n\n" + "[" * 5000).encode(), 8, "« [ »", True),
     ("code fences", "api/x.md", GOOD.replace("Corps.", "```\n" * 3000).encode(), 8, "bloc de code", True),
-    ("deep YAML", "api/x.md", GOOD.replace("themes: [Education]", "themes: " + "[" * 200 + "]" * 200).encode(), 6, "imbriqué sur plus de 40 niveaux", True),
-    ("alias bomb", "api/x.md", GOOD.replace("themes: [Education]", "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)},"
-        f" *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(9))).encode(), 10, "alias", True),
-    ("deep tree", "question-trees/t.yml", ("questions:\n" + "".join(
-        f"  q{i}:\n    question: Q{i}\n    choices:\n      - labels: [Oui]\n        next: q{i + 1}\n" for i in range(400))
-        + "  q400:\n    question: fin\n    choices:\n      - labels: [Oui]\n        answer: ok\n").encode(), 2, "arbre trop grand", True),
-    ("wide tree", "question-trees/t.yml", ("questions:\n" + "".join(
-        f"  q{i}:\n    question: Q{i}\n    choices:\n      - labels: [Oui]\n        next: q{i + 1}\n      - labels: [Non]\n        next: q{i + 1}\n"
-        for i in range(11)) + "  q11:\n    question: fin\n    choices:\n      - labels: [Oui]\n        answer: ok\n").encode(), 2, "arbre trop grand", True),
-    ("producer is a number", "api/x.md", GOOD.replace("producer: mesri", "producer: 123").encode(), 4, "producer: doit être un texte", True),
+    (
+        "deep YAML",
+        "api/x.md",
+        GOOD.replace("themes: [Education]", "themes: " + "[" * 200 + "]" * 200).encode(),
+        6,
+        "imbriqué sur plus de 40 niveaux",
+        True,
+    ),
+    (
+        "alias bomb",
+        "api/x.md",
+        GOOD.replace(
+            "themes: [Education]",
+            "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)},"
+                f" *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+                for i in range(9)
+            ),
+        ).encode(),
+        10,
+        "alias",
+        True,
+    ),
+    (
+        "deep tree",
+        "question-trees/t.yml",
+        (
+            "questions:\n"
+            + "".join(
+                f"  q{i}:\n    question: Q{i}\n    choices:\n      - labels: [Oui]\n        next: q{i + 1}\n"
+                for i in range(400)
+            )
+            + "  q400:\n    question: fin\n    choices:\n      - labels: [Oui]\n        answer: ok\n"
+        ).encode(),
+        2,
+        "arbre trop grand",
+        True,
+    ),
+    (
+        "wide tree",
+        "question-trees/t.yml",
+        (
+            "questions:\n"
+            + "".join(
+                f"  q{i}:\n    question: Q{i}\n    choices:\n      - labels: [Oui]\n        next: q{i + 1}\n      - labels: [Non]\n        next: q{i + 1}\n"
+                for i in range(11)
+            )
+            + "  q11:\n    question: fin\n    choices:\n      - labels: [Oui]\n        answer: ok\n"
+        ).encode(),
+        2,
+        "arbre trop grand",
+        True,
+    ),
+    (
+        "producer is a number",
+        "api/x.md",
+        GOOD.replace("producer: mesri", "producer: 123").encode(),
+        4,
+        "producer: doit être un texte",
+        True,
+    ),
     ("logo path traversal", "producteurs/p.md", b"---\nname: P\nlogo: ../../etc/passwd\n---\n", 3, "logo", False),
-    ("YAML set in example", "api/x.md", GOOD.replace("themes: [Education]", "franceconnect:\n  scopes:\n    - {id: s, label: S, role: mask}\n"
-        "  example: !!set {a, b}").encode(), 9, "JSON seulement", True),
-    ("duplicate scope id", "api/x.md", GOOD.replace("themes: [Education]", "franceconnect:\n  scopes:\n    - {id: s, label: S, role: mask}\n"
-        "    - {id: s, label: T, role: mask}").encode(), 9, "déjà déclaré", True),
-    ("too many scopes", "api/x.md", GOOD.replace("themes: [Education]", "franceconnect:\n  scopes:\n" + "".join(
-        f"    - {{id: s{i}, label: S, role: mask}}\n" for i in range(150))).encode(), 7, "100 au plus", True),
+    (
+        "YAML set in example",
+        "api/x.md",
+        GOOD.replace(
+            "themes: [Education]",
+            "franceconnect:\n  scopes:\n    - {id: s, label: S, role: mask}\n  example: !!set {a, b}",
+        ).encode(),
+        9,
+        "JSON seulement",
+        True,
+    ),
+    (
+        "duplicate scope id",
+        "api/x.md",
+        GOOD.replace(
+            "themes: [Education]",
+            "franceconnect:\n  scopes:\n    - {id: s, label: S, role: mask}\n    - {id: s, label: T, role: mask}",
+        ).encode(),
+        9,
+        "déjà déclaré",
+        True,
+    ),
+    (
+        "too many scopes",
+        "api/x.md",
+        GOOD.replace(
+            "themes: [Education]",
+            "franceconnect:\n  scopes:\n" + "".join(f"    - {{id: s{i}, label: S, role: mask}}\n" for i in range(150)),
+        ).encode(),
+        7,
+        "100 au plus",
+        True,
+    ),
     ("file name with a dot", "api/x.v2.md", GOOD.encode(), 1, "nom de fichier", True),
     ("upper-case extension", "api/y.MD", GOOD.encode(), 1, "renommez", True),
     ("hidden file", "api/.x.md", GOOD.encode(), 1, "nom de fichier", True),
@@ -97,14 +302,14 @@ def test_broken_file(tmp_path, capsys, previous_site, name, relative, data, line
     assert cli.main(["check", "--strict", "--content", str(content)]) == 1
     out = capsys.readouterr().out
     expected = f"{target}:{line}: "
-    assert any(l.startswith(expected) and words in l for l in out.splitlines()), out
+    assert any(line.startswith(expected) and words in line for line in out.splitlines()), out
     assert "Traceback" not in out
 
     site, digest = previous_site
     args = ["build", "--content", str(content), "--site-dir", str(site)] + ([] if is_error else ["--strict"])
     assert cli.main(args) == 1
     err = capsys.readouterr().err
-    assert any(l.startswith(expected) and words in l for l in err.splitlines()), err
+    assert any(line.startswith(expected) and words in line for line in err.splitlines()), err
     assert tree_hash(site) == digest, "a failed build changed the previous site"
 
 
@@ -124,8 +329,12 @@ def test_cli_never_shows_a_traceback(tmp_path):
     content = seed_content(tmp_path / "content")
     (content / "api" / "x.md").write_bytes(b"---\n? [a, b]\n: c\n&a [*a]\n---\n")
     for command in (["check"], ["build", "--site-dir", str(tmp_path / "site")]):
-        run = subprocess.run([sys.executable, "-m", "generator", *command, "--content", str(content)],
-                             capture_output=True, text=True, cwd=ROOT)
+        run = subprocess.run(
+            [sys.executable, "-m", "generator", *command, "--content", str(content)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
         assert run.returncode == 1
         assert "Traceback" not in run.stdout + run.stderr
         assert f"{content / 'api' / 'x.md'}:" in run.stdout + run.stderr
@@ -163,8 +372,10 @@ def test_tree_and_producer_collisions_are_reported(tmp_path, capsys):
     (content / "producteurs" / "mesri.old.md").write_text("---\nname: Ancien\n---\n")
     assert cli.main(["check", "--content", str(content)]) == 1
     out = capsys.readouterr().out
-    assert "france-connected-api.yml:1: même adresse que france-connected-api.yaml" in out \
+    assert (
+        "france-connected-api.yml:1: même adresse que france-connected-api.yaml" in out
         or "france-connected-api.yaml:1: même adresse que france-connected-api.yml" in out
+    )
     assert "mesri.old.md:1: nom de fichier" in out
 
 
@@ -201,12 +412,20 @@ def test_staging_left_by_a_killed_build_is_cleaned(tmp_path):
 def test_every_file_that_passes_check_builds(tmp_path):
     """Inputs that used to pass `check` and crash `build`: now each one is reported first, or builds."""
     content = seed_content(tmp_path / "content")
-    (content / "api" / "fullwidth.md").write_text(GOOD.replace("themes:", "external_site: https://ｅｘａｍｐｌｅ．fr/\nthemes:"))
+    (content / "api" / "fullwidth.md").write_text(
+        GOOD.replace("themes:", "external_site: https://ｅｘａｍｐｌｅ．fr/\nthemes:")
+    )
     (content / "api" / "future.md").write_text(GOOD.replace("themes:", "last_update: 31/12/2099\nthemes:"))
     (content / "api" / "deep-html.md").write_text(GOOD.replace("Corps.", "<details>" * 145 + "x" + "</details>" * 145))
-    (content / "api" / "deep-list.md").write_text(GOOD.replace("Corps.", "".join("    " * i + "- x\n" for i in range(10))))
-    run = subprocess.run([sys.executable, "-m", "generator", "check", "--content", str(content)],
-                         capture_output=True, text=True, cwd=ROOT)
+    (content / "api" / "deep-list.md").write_text(
+        GOOD.replace("Corps.", "".join("    " * i + "- x\n" for i in range(10)))
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--content", str(content)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert run.returncode == 0, run.stdout
     assert build(content, tmp_path / "site", strict=True) == 0
     assert 'href="https://example.fr/"' in (tmp_path / "site" / "les-api" / "fullwidth" / "index.html").read_text()

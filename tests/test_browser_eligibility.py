@@ -23,7 +23,9 @@ def test_a_profile_from_the_url_shows_its_section_only(page, server):
     assert item.get_attribute("data-condition") == "yes"
     item.get_by_role("link").click()
     page.wait_for_selector("details[data-audience][open]")
-    assert page.locator("details[data-audience][open] > summary").inner_text() == "Une administration / Une collectivité"
+    assert (
+        page.locator("details[data-audience][open] > summary").inner_text() == "Une administration / Une collectivité"
+    )
     page.goto(server + "eligibilite/?public=unknown")
     page.wait_for_selector("[data-eligibility-roles]:not([hidden])")
     assert len(visible_sections(page)) == 5

@@ -25,7 +25,10 @@ def test_administration_path(page, server):
     page.click(f"{ADMIN} > summary")
     panel = page.locator(TODAY)
     verdict = panel.locator(".verdict").inner_text()
-    assert panel.locator(".verdict strong").inner_text() == "Aujourd'hui : Oui, vous êtes éligible" and "13 février 2024" in verdict
+    assert (
+        panel.locator(".verdict strong").inner_text() == "Aujourd'hui : Oui, vous êtes éligible"
+        and "13 février 2024" in verdict
+    )
     assert panel.locator(".next-steps").is_visible()
     assert "SIRET" in panel.locator(".next-steps").inner_text()
     question = panel.locator(".qt-question__text")
@@ -40,7 +43,10 @@ def test_administration_path(page, server):
     assert button.is_visible()
     assert axe(page) == []
     panel.locator("label", has_text="Non").click()
-    assert not button.is_visible() and panel.locator(PARTICULIER).get_by_text("Demander API Particulier", exact=True).is_visible()
+    assert (
+        not button.is_visible()
+        and panel.locator(PARTICULIER).get_by_text("Demander API Particulier", exact=True).is_visible()
+    )
     assert page.locator(f"{ADMIN} {OLD_FORM}").count() and not page.locator(f"{ADMIN} {OLD_FORM}").first.is_visible()
 
 
@@ -57,8 +63,15 @@ def test_2022_answers_are_history_folded_under_today(page, server):
     assert axe(page) == []
 
 
-@pytest.mark.parametrize("anchor, verdict", [("une-entreprise", "Non"), ("un-particulier", "Non"),
-                                             ("un-editeur-de-logiciel", "Non"), ("une-administration", "Oui")])
+@pytest.mark.parametrize(
+    "anchor, verdict",
+    [
+        ("une-entreprise", "Non"),
+        ("un-particulier", "Non"),
+        ("un-editeur-de-logiciel", "Non"),
+        ("une-administration", "Oui"),
+    ],
+)
 def test_a_deep_link_states_todays_answer_in_the_first_screen_on_a_phone(browser, server, anchor, verdict):
     context = browser.new_context(viewport={"width": 390, "height": 844}, reduced_motion="reduce", is_mobile=True)
     page = context.new_page()
@@ -66,8 +79,11 @@ def test_a_deep_link_states_todays_answer_in_the_first_screen_on_a_phone(browser
     answer = page.locator(f"details#{anchor} .audience__today .verdict strong")
     answer.wait_for(state="visible")
     assert answer.inner_text().strip().startswith(f"Aujourd'hui : {verdict}")
-    assert page.evaluate("""el => { const r = el.getBoundingClientRect();
-                                    return r.top >= 0 && r.bottom <= window.innerHeight; }""", answer.element_handle())
+    assert page.evaluate(
+        """el => { const r = el.getBoundingClientRect();
+                                    return r.top >= 0 && r.bottom <= window.innerHeight; }""",
+        answer.element_handle(),
+    )
     context.close()
 
 
@@ -113,8 +129,11 @@ def test_without_javascript_everything_is_reachable(browser, server):
     page = context.new_page()
     page.goto(server + FUNNEL)
     html = page.content()
-    for verdict in ("Aujourd'hui : Oui, vous êtes éligible", "Aujourd'hui : Non, vous n'êtes pas éligible",
-                    "vous étiez peut-être éligible"):
+    for verdict in (
+        "Aujourd'hui : Oui, vous êtes éligible",
+        "Aujourd'hui : Non, vous n'êtes pas éligible",
+        "vous étiez peut-être éligible",
+    ):
         assert verdict in html
     assert PARTICULIER.split('"')[1] in html
     for summary in page.locator("details[data-audience] > summary").all():

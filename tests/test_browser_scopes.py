@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from conftest import CONTENT, axe, build, seed_content, serve, steady_context
-
 from generator import model
 from generator.problems import Problems
+
+from conftest import CONTENT, axe, build, seed_content, serve, steady_context
 
 pytestmark = pytest.mark.browser
 
@@ -47,8 +47,10 @@ def test_v3_is_what_a_developer_sees_first(page, server, declared):
     got = state(page)
     case = next(c for c in declared.current.use_cases if c.id == "statut-etudiant")
     assert got["checked"] == ["mesri_admissions", "mesri_admission_inscrit"] == declared.current.resolve(case.scopes)
-    assert got["scope"] == ("openid given_name family_name birthdate gender birthplace birthcountry "
-                            "mesri_admissions mesri_admission_inscrit")
+    assert got["scope"] == (
+        "openid given_name family_name birthdate gender birthplace birthcountry "
+        "mesri_admissions mesri_admission_inscrit"
+    )
     assert got["preview"] == declared.current.answer(case.scopes)["body"]
     assert declared.current.authorize_url(case.scopes) == page.locator('[data-output="url"]').inner_text()
     assert page.url.endswith("?cas=statut-etudiant&scopes=mesri_admissions,mesri_admission_inscrit")
@@ -90,7 +92,9 @@ def test_old_links_open_the_version_they_name(page, server, declared):
     got = state(page)
     assert got["version"] == ["v2"] and got["checked"] == ["mesri_admission", "mesri_etablissements"]
     assert page.locator(".chooser-retired").is_visible()
-    assert page.locator('[data-output="endpoint"]').inner_text().startswith("GET https://particulier.api.gouv.fr/api/v2/")
+    assert (
+        page.locator('[data-output="endpoint"]').inner_text().startswith("GET https://particulier.api.gouv.fr/api/v2/")
+    )
     assert "version=v2" in page.url
     assert axe(page) == []
 
@@ -124,23 +128,38 @@ def test_paste_box_applies_the_choice_to_a_real_response(page, server, declared)
     import random
 
     rng = random.Random(7)
-    admissions = [{"date_debut": f"202{rng.randint(0, 5)}-09-01", "date_fin": f"202{rng.randint(6, 9)}-08-31",
-                   "est_inscrit": rng.random() < 0.5, "regime_formation": {"libelle": "x", "code": f"RF{rng.randint(1, 7)}"},
-                   "code_cog_insee_commune": f"{rng.randint(1000, 95999):05d}",
-                   "etablissement_etudes": {"uai": f"{rng.randint(0, 9999999):07d}X", "nom": "Établissement"}}
-                  for _ in range(4)]
-    response = {"data": {"identite": {"nom_naissance": "Martin", "prenom": "Léa", "date_naissance": "2001-02-03"},
-                         "admissions": admissions}, "links": {}, "meta": {}}
+    admissions = [
+        {
+            "date_debut": f"202{rng.randint(0, 5)}-09-01",
+            "date_fin": f"202{rng.randint(6, 9)}-08-31",
+            "est_inscrit": rng.random() < 0.5,
+            "regime_formation": {"libelle": "x", "code": f"RF{rng.randint(1, 7)}"},
+            "code_cog_insee_commune": f"{rng.randint(1000, 95999):05d}",
+            "etablissement_etudes": {"uai": f"{rng.randint(0, 9999999):07d}X", "nom": "Établissement"},
+        }
+        for _ in range(4)
+    ]
+    response = {
+        "data": {
+            "identite": {"nom_naissance": "Martin", "prenom": "Léa", "date_naissance": "2001-02-03"},
+            "admissions": admissions,
+        },
+        "links": {},
+        "meta": {},
+    }
     open_chooser(page, server + SCOPES + "?scopes=mesri_admissions,mesri_admission_commune_etudes,mesri_identite")
     page.click(".chooser-paste > summary")
     page.fill('[data-input="record"]', json.dumps(response))
     ids = ["mesri_admissions", "mesri_admission_commune_etudes", "mesri_identite"]
     expected = declared.current.answer(ids, response["data"])["body"]
-    page.wait_for_function("document.querySelector('[data-output=preview]').textContent.includes('Martin') === false && "
-                           f"document.querySelector('[data-output=preview]').textContent.includes({admissions[0]['code_cog_insee_commune']!r})")
+    page.wait_for_function(
+        "document.querySelector('[data-output=preview]').textContent.includes('Martin') === false && "
+        f"document.querySelector('[data-output=preview]').textContent.includes({admissions[0]['code_cog_insee_commune']!r})"
+    )
     assert state(page)["preview"] == expected
-    assert "identite" not in expected["data"] and all(set(a) == {"date_debut", "date_fin", "code_cog_insee_commune"}
-                                                      for a in expected["data"]["admissions"])
+    assert "identite" not in expected["data"] and all(
+        set(a) == {"date_debut", "date_fin", "code_cog_insee_commune"} for a in expected["data"]["admissions"]
+    )
     before = state(page)["preview"]
     page.fill('[data-input="record"]', "{pas du json")
     assert page.locator('[data-output="record-error"]').inner_text()
@@ -172,7 +191,9 @@ def test_url_round_trip_copy_and_reset(browser, server, declared):
 
     page.click("[data-copy=scope]")
     page.wait_for_function("document.querySelector('[data-output=status]').textContent.includes('Copié')")
-    assert page.evaluate("navigator.clipboard.readText()") == declared.current.scope_string(["mesri_admission_regime_formation"])
+    assert page.evaluate("navigator.clipboard.readText()") == declared.current.scope_string(
+        ["mesri_admission_regime_formation"]
+    )
 
     page.click("[data-reset]")
     page.wait_for_function("!location.search.includes('scopes')")
@@ -269,8 +290,17 @@ def test_the_paste_box_recognises_errors_and_other_versions(clipboard_page, serv
     page = clipboard_page
     open_chooser(page, server + SCOPES + "?cas=statut-etudiant")
     page.click(".chooser-paste > summary")
-    unknown = {"errors": [{"code": "25003", "title": "Aucun étudiant n'a pu être trouvé.", "detail": "…",
-                           "source": None, "meta": {"provider": "MESRI"}}]}
+    unknown = {
+        "errors": [
+            {
+                "code": "25003",
+                "title": "Aucun étudiant n'a pu être trouvé.",
+                "detail": "…",
+                "source": None,
+                "meta": {"provider": "MESRI"},
+            }
+        ]
+    }
     paste(page, unknown)
     page.wait_for_function("document.querySelector('[data-output=answer-note]').textContent.startsWith('HTTP 404')")
     assert state(page)["preview"] == unknown  # shown as that error, whatever the scopes
@@ -289,13 +319,20 @@ def test_the_paste_box_recognises_errors_and_other_versions(clipboard_page, serv
 
     page.check("#version-choice-v3")
     paste(page, {"data": {"autre_chose": []}})
-    page.wait_for_function("document.querySelector('[data-output=record-error]').textContent.includes('forme attendue')")
-    deep = {"data": {"admissions": [{"date_debut": "2025-09-01", "date_fin": "2026-08-31",
-                                     "x": json.loads("[" * 60 + "]" * 60)}]}}
+    page.wait_for_function(
+        "document.querySelector('[data-output=record-error]').textContent.includes('forme attendue')"
+    )
+    deep = {
+        "data": {
+            "admissions": [{"date_debut": "2025-09-01", "date_fin": "2026-08-31", "x": json.loads("[" * 60 + "]" * 60)}]
+        }
+    }
     paste(page, deep)  # deeply nested but valid: read, never called invalid
     page.wait_for_function("!document.querySelector('[data-output=record-error]').textContent")
-    assert state(page)["preview"] == declared.current.answer(["mesri_admissions"] if state(page)["checked"] else [],
-                                                             deep["data"])["body"]
+    assert (
+        state(page)["preview"]
+        == declared.current.answer(["mesri_admissions"] if state(page)["checked"] else [], deep["data"])["body"]
+    )
     before = state(page)["preview"]
     for deeper in ('{"data": {"admissions": [' + "[" * 300 + "]" * 300 + "]}}", "[" * 200_000 + "]" * 200_000):
         paste(page, deeper)  # valid JSON past what the page reads, or past the engine's stack: never called invalid
@@ -309,8 +346,11 @@ def test_the_paste_box_recognises_errors_and_other_versions(clipboard_page, serv
 
 
 def test_on_a_phone_the_paste_result_is_in_view(browser, server):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, reduced_motion="reduce",
-                                  permissions=["clipboard-read", "clipboard-write"])
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        reduced_motion="reduce",
+        permissions=["clipboard-read", "clipboard-write"],
+    )
     page = context.new_page()
     open_chooser(page, server + SCOPES + "?scopes=mesri_admissions")
     page.click(".chooser-paste > summary")
@@ -328,8 +368,10 @@ def test_a_use_case_filter_runs_on_today(clipboard_page, server, declared):
     page = clipboard_page
     open_chooser(page, server + SCOPES + "?version=v3&cas=statut-etudiant")
     assert page.is_checked("#uc-v3-statut-etudiant") and not page.is_checked("#uc-v3-etudiants-admis")
-    today = page.evaluate("(() => { const d = new Date(); return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0')"
-                          " + '-' + String(d.getDate()).padStart(2, '0'); })()")
+    today = page.evaluate(
+        "(() => { const d = new Date(); return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0')"
+        " + '-' + String(d.getDate()).padStart(2, '0'); })()"
+    )
     case = next(c for c in declared.current.use_cases if c.id == "statut-etudiant")
     verdict = page.locator('[data-output="filter"] [data-use-case="statut-etudiant"]')
     expected = declared.current.filter_result(case, today)
@@ -365,14 +407,23 @@ def test_old_links_lead_forward(page, server, declared):
     assert state(page)["version"] == ["v2"] and state(page)["checked"] == ["mesri_admission"]
 
 
-@pytest.mark.parametrize("query", ["scopes=mesri_admissions+mesri_admission_inscrit",
-                                   "scopes=mesri_admissions%20mesri_admission_inscrit",
-                                   "scopes=mesri_admissions&scopes=mesri_admission_inscrit",
-                                   "scopes=openid,given_name,identite_pivot,mesri_admissions,mesri_admission_inscrit"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "scopes=mesri_admissions+mesri_admission_inscrit",
+        "scopes=mesri_admissions%20mesri_admission_inscrit",
+        "scopes=mesri_admissions&scopes=mesri_admission_inscrit",
+        "scopes=openid,given_name,identite_pivot,mesri_admissions,mesri_admission_inscrit",
+    ],
+)
 def test_links_are_read_as_people_write_them(page, server, query):
     open_chooser(page, server + SCOPES + "?" + query)
     assert state(page)["checked"] == ["mesri_admissions", "mesri_admission_inscrit"]
-    notes = page.locator('[data-output="unknown"]').inner_text() if page.locator('[data-output="unknown"]').is_visible() else ""
+    notes = (
+        page.locator('[data-output="unknown"]').inner_text()
+        if page.locator('[data-output="unknown"]').is_visible()
+        else ""
+    )
     assert "ignoré" not in notes
     if "openid" in query:
         assert "toujours envoyés" in notes

@@ -1,6 +1,7 @@
 """Real `mkdocs build`s in temp dirs, asserted on with selectolax."""
 
 import filecmp
+import itertools
 import json
 import re
 from pathlib import Path
@@ -11,11 +12,11 @@ import markdown
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import CONTENT, ROOT, build, in_history, seed_content, seed_path
-
 from generator import components, schema
-from generator.reading import read
 from generator.problems import Problems
+from generator.reading import read
+
+from conftest import CONTENT, ROOT, build, in_history, seed_content, seed_path
 
 API = "les-api/api-statut-etudiant/index.html"
 
@@ -71,8 +72,11 @@ def test_sidebar(site):
     assert "Limite : 20 appels par seconde et par jeton" in text(boxes[0])
     history = boxes[0].css_first("details[data-history]")
     assert "Publié en 2022" in text(history)
-    old = {"mailto:statutetudiant@enseignementsup.gouv.fr", "https://particulier.api.gouv.fr/api/france-connect/open-api.yml",
-           "https://datapass.api.gouv.fr/api-statut-etudiant"}
+    old = {
+        "mailto:statutetudiant@enseignementsup.gouv.fr",
+        "https://particulier.api.gouv.fr/api/france-connect/open-api.yml",
+        "https://datapass.api.gouv.fr/api-statut-etudiant",
+    }
     assert old <= {a.attributes["href"] for a in history.css("a")}
     assert not old & {a.attributes.get("href") for box in boxes for a in box.css("a") if not in_history(a)}
     assert "Compatible FranceConnect" in aside_text
@@ -86,7 +90,12 @@ def test_iframe_does_not_load_with_the_page(site):
         assert not doc.css("iframe"), page
         for node in doc.css("script[src], link[href], img[src]"):
             url = node.attributes.get("src") or node.attributes.get("href")
-            if node.tag == "link" and node.attributes.get("rel") not in ("stylesheet", "preload", "icon", "modulepreload"):
+            if node.tag == "link" and node.attributes.get("rel") not in (
+                "stylesheet",
+                "preload",
+                "icon",
+                "modulepreload",
+            ):
                 continue
             assert not urlsplit(url).netloc, f"{page}: third-party resource {url}"
     button = main(site, API).css_first("[data-embed-load]")
@@ -110,7 +119,12 @@ def test_theme_settings():
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text().replace("!!python", "#"))
     assert config["theme"]["font"] is False and config["theme"]["language"] == "fr"
     assert config["plugins"][0]["search"]["lang"] == "fr"
-    assert re.split(config["plugins"][0]["search"]["separator"], "d'habilitation d’accès") == ["d", "habilitation", "d", "accès"]
+    assert re.split(config["plugins"][0]["search"]["separator"], "d'habilitation d’accès") == [
+        "d",
+        "habilitation",
+        "d",
+        "accès",
+    ]
     assert "nav" not in config and "extra_javascript" not in config  # both come from the plugin
     css = (ROOT / "overrides/assets/stylesheets/site.css").read_text()
     assert "#000091" in css and "#e1000f" in css.lower()
@@ -121,19 +135,40 @@ def test_unmodified_seed_builds_strict(tmp_path):
     assert build(content, tmp_path / "site", strict=True) == 0
     scopes_page = html(tmp_path / "site", "les-api/api-statut-etudiant/scopes/index.html")
     values = [i.attributes["value"] for i in scopes_page.css("input[name=scope]")]
-    assert values == ["mesri_identifiant", "mesri_inscription_autre", "mesri_inscription_etudiant", "mesri_admission",
-                      "mesri_etablissements"]
+    assert values == [
+        "mesri_identifiant",
+        "mesri_inscription_autre",
+        "mesri_inscription_etudiant",
+        "mesri_admission",
+        "mesri_etablissements",
+    ]
     assert not scopes_page.css('[data-output="preview"]')  # no roles, so no preview
     text = scopes_page.css_first("article").text()
-    assert "ne dit pas quels scopes d'identité" in text and "given_name" not in scopes_page.css_first("dd code, pre code").text()
+    assert (
+        "ne dit pas quels scopes d'identité" in text
+        and "given_name" not in scopes_page.css_first("dd code, pre code").text()
+    )
 
 
 def test_json_exports(site):
     apis = json.loads((site / "api/v1/apis.json").read_text())
-    assert apis == [json.loads((site / f"api/v1/apis/{slug}.json").read_text())
-                    for slug in ("api-statut-etudiant", "api-statut-etudiant-boursier")]
-    assert set(apis[0]) == {"title", "tagline", "path", "slug", "openness", "owner", "owner_acronym", "logo",
-                            "datagouv_uuid", "datapass_link", "access"}
+    assert apis == [
+        json.loads((site / f"api/v1/apis/{slug}.json").read_text())
+        for slug in ("api-statut-etudiant", "api-statut-etudiant-boursier")
+    ]
+    assert set(apis[0]) == {
+        "title",
+        "tagline",
+        "path",
+        "slug",
+        "openness",
+        "owner",
+        "owner_acronym",
+        "logo",
+        "datagouv_uuid",
+        "datapass_link",
+        "access",
+    }
     assert apis[0]["datapass_link"] == "https://datapass.api.gouv.fr/api-particulier"
     access = apis[0]["access"]
     assert access["since"] == "2024-02-13" and access["contact"] == "mailto:api-particulier@api.gouv.fr"
@@ -145,8 +180,10 @@ def test_json_exports(site):
     assert data["default_version"] == "v3" and [v["id"] for v in data["versions"]] == ["v3", "v2"]
     v3, v2 = data["versions"]
     assert v3["status"] == "current" and v3["scopes"][0]["id"] == "mesri_admissions"
-    assert v3["endpoint"].startswith("GET https://particulier.api.gouv.fr/v3/mesri/statut_etudiant/france_connect?recipient=")
-    assert v2["status"] == "retired" and [s["id"] for s in v2["scopes"]][0] == "mesri_identifiant"
+    assert v3["endpoint"].startswith(
+        "GET https://particulier.api.gouv.fr/v3/mesri/statut_etudiant/france_connect?recipient="
+    )
+    assert v2["status"] == "retired" and v2["scopes"][0]["id"] == "mesri_identifiant"
     assert {s["role"] for s in v2["scopes"]} == {"mask", "population"}
 
 
@@ -175,7 +212,10 @@ def test_scopes_page_without_javascript(site):
 
 
 def test_shipped_schema_matches_the_model(site):
-    for name, generated in (("api.schema.json", schema.api_schema()), ("question-tree.schema.json", schema.tree_schema())):
+    for name, generated in (
+        ("api.schema.json", schema.api_schema()),
+        ("question-tree.schema.json", schema.tree_schema()),
+    ):
         shipped = json.loads((ROOT / "generator/schemas" / name).read_text())
         assert shipped == generated, f"run `python -m generator schema` ({name} drifted)"
     assert json.loads((site / "schema/api.schema.json").read_text()) == schema.api_schema()
@@ -216,7 +256,9 @@ def test_no_broken_internal_link(site):
     def anchors(path: Path) -> set:
         if path not in ids:
             doc = LexborHTMLParser(path.read_text(encoding="utf-8"))
-            ids[path] = {n.attributes.get("id") for n in doc.css("[id]")} | {n.attributes.get("name") for n in doc.css("a[name]")}
+            ids[path] = {n.attributes.get("id") for n in doc.css("[id]")} | {
+                n.attributes.get("name") for n in doc.css("a[name]")
+            }
         return ids[path]
 
     broken = []
@@ -242,13 +284,27 @@ def test_no_broken_internal_link(site):
     assert not broken, broken
 
 
-ENGLISH = ("Made with", "Not found", "404 - ", "Skip to content", "Back to top", "Copy to clipboard", "Initializing search")
+ENGLISH = (
+    "Made with",
+    "Not found",
+    "404 - ",
+    "Skip to content",
+    "Back to top",
+    "Copy to clipboard",
+    "Initializing search",
+)
 
 
 def test_theme_text_is_french_and_titles_name_the_page_once(site):
-    for path in ("index.html", "les-api/index.html", "les-api/api-statut-etudiant/index.html",
-                 "les-api/api-statut-etudiant/demande-acces/index.html", "les-api/api-statut-etudiant/scopes/index.html",
-                 "producteurs/mesri/index.html", "404.html"):
+    for path in (
+        "index.html",
+        "les-api/index.html",
+        "les-api/api-statut-etudiant/index.html",
+        "les-api/api-statut-etudiant/demande-acces/index.html",
+        "les-api/api-statut-etudiant/scopes/index.html",
+        "producteurs/mesri/index.html",
+        "404.html",
+    ):
         page = html(site, path)
         text = page.body.text()
         assert not [w for w in ENGLISH if w in text], (path, [w for w in ENGLISH if w in text])
@@ -268,7 +324,7 @@ def test_search_index_holds_clean_text(site):
     for path in site.rglob("index.html"):
         for row in html(site, str(path.relative_to(site))).css("article tr"):
             cells = [text(cell) for cell in row.css("th, td")]
-            for left, right in zip(cells, cells[1:]):
+            for left, right in itertools.pairwise(cells):
                 if left and right and left.split()[-1] + right.split()[0] in indexed:
                     glued.append((path.parent.name, left.split()[-1], right.split()[0]))
     assert glued == []
@@ -277,5 +333,8 @@ def test_search_index_holds_clean_text(site):
 def test_scopes_toc_lists_the_page_headings(site):
     page = html(site, "les-api/api-statut-etudiant/scopes/index.html")
     headings = [(h.attributes["id"], h.text(deep=False).strip()) for h in page.css("article h2")]
-    toc = [(a.attributes["href"].lstrip("#"), text(a)) for a in page.css(".md-sidebar--secondary nav.md-nav--secondary a.md-nav__link")]
+    toc = [
+        (a.attributes["href"].lstrip("#"), text(a))
+        for a in page.css(".md-sidebar--secondary nav.md-nav--secondary a.md-nav__link")
+    ]
     assert toc == headings and len(toc) == 5

@@ -11,9 +11,16 @@ from conftest import settle, viewport
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["", "les-api/", "eligibilite/", "les-api/api-statut-etudiant/", "producteurs/mesri/",
-         "les-api/api-statut-etudiant/demande-acces/#une-administration",
-         "les-api/api-statut-etudiant/scopes/", "404.html"]
+PAGES = [
+    "",
+    "les-api/",
+    "eligibilite/",
+    "les-api/api-statut-etudiant/",
+    "producteurs/mesri/",
+    "les-api/api-statut-etudiant/demande-acces/#une-administration",
+    "les-api/api-statut-etudiant/scopes/",
+    "404.html",
+]
 INTERACTIVE = "a[href], button, summary, label, [role=button], input[type=checkbox], input[type=radio]"
 
 # Contrast of an element's text against the first opaque background behind it (WCAG 2.x formula).

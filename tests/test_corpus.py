@@ -7,11 +7,11 @@ from collections import Counter
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import CORPUS, axe, build, serve
-
 from generator import model
 from generator.problems import Problems
 from generator.reading import read
+
+from conftest import CORPUS, axe, build, serve
 
 SNAPSHOTS = ["api.gouv.fr-2022-09", "api.gouv.fr-2026-01"]
 
@@ -80,8 +80,23 @@ def test_every_file_gets_its_pages(corpus_site):
     apis = json.loads((site / "api" / "v1" / "apis.json").read_text())
     assert len(apis) == len(files)
     assert {a["openness"] for a in apis} == {"open", "semi_open", "closed"}
-    assert all(set(a) == {"title", "tagline", "path", "slug", "openness", "owner", "owner_acronym", "logo",
-                          "datagouv_uuid", "datapass_link", "access"} for a in apis)
+    assert all(
+        set(a)
+        == {
+            "title",
+            "tagline",
+            "path",
+            "slug",
+            "openness",
+            "owner",
+            "owner_acronym",
+            "logo",
+            "datagouv_uuid",
+            "datapass_link",
+            "access",
+        }
+        for a in apis
+    )
     assert not any("since" in a["access"] or "history" in a["access"] for a in apis)  # no file declares `access`
 
 
@@ -134,13 +149,17 @@ def test_catalogue_filters_in_the_browser(corpus_site, page):
         page.goto(base)
         page.wait_for_selector("[data-catalogue-filters][data-ready]")
         total = page.locator(".api-item").count()
-        visible = lambda: page.locator(".api-item:not([hidden])")
+
+        def visible():
+            return page.locator(".api-item:not([hidden])")
+
         assert visible().count() == total
         page.fill("#filtre-texte", "etudiant statut")  # accent-insensitive, every term must match
         titles = visible().locator(".api-item__title").all_inner_texts()
         assert any(t.startswith("API Statut") for t in titles) and len(titles) < total
-        folded = visible().evaluate_all("els => els.map(e => e.dataset.search.normalize('NFD')"
-                                        ".replace(/[\\u0300-\\u036f]/g, '').toLowerCase())")
+        folded = visible().evaluate_all(
+            "els => els.map(e => e.dataset.search.normalize('NFD').replace(/[\\u0300-\\u036f]/g, '').toLowerCase())"
+        )
         assert all("etudiant" in text and "statut" in text for text in folded)
         assert "texte=etudiant+statut" in page.url
         page.fill("#filtre-texte", "")

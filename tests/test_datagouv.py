@@ -11,19 +11,50 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import CORPUS, ROOT, build, seed_content
-
 from generator import audiences, components, model
 from generator.problems import Problems
 from generator.reading import read
 
-WRITABLE = {"title", "acronym", "description", "base_api_url", "machine_documentation_url", "technical_documentation_url",
-            "business_documentation_url", "rate_limiting", "rate_limiting_url", "availability", "availability_url",
-            "format", "access_type", "access_audiences", "authorization_request_url", "access_type_reason_category",
-            "access_type_reason", "license", "tags", "private", "extras", "contact_points", "datasets", "owner",
-            "organization", "deleted_at", "archived_at"}
-URL_FIELDS = {"base_api_url", "machine_documentation_url", "technical_documentation_url", "business_documentation_url",
-              "rate_limiting_url", "availability_url", "authorization_request_url"}
+from conftest import CORPUS, ROOT, build, seed_content
+
+WRITABLE = {
+    "title",
+    "acronym",
+    "description",
+    "base_api_url",
+    "machine_documentation_url",
+    "technical_documentation_url",
+    "business_documentation_url",
+    "rate_limiting",
+    "rate_limiting_url",
+    "availability",
+    "availability_url",
+    "format",
+    "access_type",
+    "access_audiences",
+    "authorization_request_url",
+    "access_type_reason_category",
+    "access_type_reason",
+    "license",
+    "tags",
+    "private",
+    "extras",
+    "contact_points",
+    "datasets",
+    "owner",
+    "organization",
+    "deleted_at",
+    "archived_at",
+}
+URL_FIELDS = {
+    "base_api_url",
+    "machine_documentation_url",
+    "technical_documentation_url",
+    "business_documentation_url",
+    "rate_limiting_url",
+    "availability_url",
+    "authorization_request_url",
+}
 DATAGOUV_ROLES = ["local_authority_and_administration", "company_and_association", "private"]
 
 
@@ -52,13 +83,20 @@ def corpus_2026(tmp_path_factory) -> tuple[Path, Path]:
 def eligibility(site: Path) -> dict[str, dict[str, str]]:
     """Role → {api slug: condition}, read from /eligibilite/ as the contract says."""
     doc = LexborHTMLParser((site / "eligibilite" / "index.html").read_text(encoding="utf-8"))
-    return {section.attributes["id"]: {li.attributes["data-api"]: li.attributes["data-condition"]
-                                       for li in section.css("[data-api]")}
-            for section in doc.css("section.eligibility-role")}
+    return {
+        section.attributes["id"]: {
+            li.attributes["data-api"]: li.attributes["data-condition"] for li in section.css("[data-api]")
+        }
+        for section in doc.css("section.eligibility-role")
+    }
 
 
 def test_the_seed_api_is_restricted_with_a_condition_per_role(seed_site):
-    expected = {"local_authority_and_administration": "yes", "company_and_association": "under_condition", "private": "no"}
+    expected = {
+        "local_authority_and_administration": "yes",
+        "company_and_association": "under_condition",
+        "private": "no",
+    }
     roles = eligibility(seed_site)
     assert {role: roles[role].get("api-statut-etudiant") for role in expected} == expected
     body = json.loads((seed_site / "api/v1/dataservices/api-statut-etudiant.json").read_text(encoding="utf-8"))
@@ -69,10 +107,15 @@ def test_the_seed_api_is_restricted_with_a_condition_per_role(seed_site):
 
 def test_every_link_opens_the_funnel_on_the_right_audience(seed_site):
     doc = LexborHTMLParser((seed_site / "eligibilite" / "index.html").read_text(encoding="utf-8"))
-    funnel = LexborHTMLParser((seed_site / "les-api/api-statut-etudiant/demande-acces/index.html").read_text(encoding="utf-8"))
+    funnel = LexborHTMLParser(
+        (seed_site / "les-api/api-statut-etudiant/demande-acces/index.html").read_text(encoding="utf-8")
+    )
     anchors = {node.attributes["id"]: node.css_first("summary").text() for node in funnel.css("details[data-audience]")}
-    for role, label in (("private", "Un particulier"), ("local_authority_and_administration", "Une administration"),
-                        ("company_and_association", "Une entreprise")):
+    for role, label in (
+        ("private", "Un particulier"),
+        ("local_authority_and_administration", "Une administration"),
+        ("company_and_association", "Une entreprise"),
+    ):
         href = doc.css_first(f"section#{role} [data-api] a").attributes["href"]
         assert href.startswith("../les-api/api-statut-etudiant/demande-acces/#")
         assert label in anchors[href.split("#")[1]]
@@ -106,7 +149,9 @@ def test_a_content_folder_extends_the_mapping_and_unmapped_labels_are_reported(t
 def test_labels_of_one_role_that_disagree_make_it_conditional():
     entry = lambda who, eligible: model.Audience([who], eligible, components.Markup(""), anchor=components.slugify(who))  # noqa: E731
     roles = audiences.load(Path("/nonexistent"), Problems())
-    found = audiences.conditions([entry("Une administration", "yes"), entry("Un ministère", "no"), entry("Un particulier", "no")], roles)
+    found = audiences.conditions(
+        [entry("Une administration", "yes"), entry("Un ministère", "no"), entry("Un particulier", "no")], roles
+    )
     assert found["local_authority_and_administration"] == ("under_condition", "une-administration")
     assert found["private"] == ("no", "un-particulier")
 
@@ -143,9 +188,22 @@ def udata_python(tmp_path_factory) -> Path:
     """A venv with udata 17.6.0 (data.gouv.fr's back end) at pinned versions, from PyPI or pip's cache."""
     venv = tmp_path_factory.mktemp("udata") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    done = subprocess.run([str(venv / "bin/python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                           "-c", str(ROOT / "tests/udata-constraints.txt"), "udata==17.6.0", "mongomock"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            str(venv / "bin/python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-c",
+            str(ROOT / "tests/udata-constraints.txt"),
+            "udata==17.6.0",
+            "mongomock",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return venv / "bin/python"
 
@@ -153,16 +211,22 @@ def udata_python(tmp_path_factory) -> Path:
 @pytest.mark.browser  # slow: a venv of its own (see the marker's note in pyproject.toml)
 def test_udata_accepts_every_2026_body(corpus_2026, udata_python, tmp_path):
     _, site = corpus_2026
-    report = subprocess.run([str(udata_python), str(ROOT / "tests/udata_validate.py"), str(site / "api/v1/dataservices.json")],
-                            capture_output=True, text=True)
+    report = subprocess.run(
+        [str(udata_python), str(ROOT / "tests/udata_validate.py"), str(site / "api/v1/dataservices.json")],
+        capture_output=True,
+        text=True,
+    )
     assert report.returncode == 0, report.stderr[-3000:]
     result = json.loads(report.stdout)
     assert result == {"checked": 170, "refused": []}
     # The same check refuses what data.gouv.fr refuses: it is not a rubber stamp.
     wrong = tmp_path / "wrong.json"
     wrong.write_text(json.dumps([{"title": "T", "tags": ["ab"]}, {"title": "U", "base_api_url": "/swaggers/x.yml"}]))
-    refused = json.loads(subprocess.run([str(udata_python), str(ROOT / "tests/udata_validate.py"), str(wrong)],
-                                        capture_output=True, text=True).stdout)["refused"]
+    refused = json.loads(
+        subprocess.run(
+            [str(udata_python), str(ROOT / "tests/udata_validate.py"), str(wrong)], capture_output=True, text=True
+        ).stdout
+    )["refused"]
     assert len(refused) == 2
 
 

@@ -5,39 +5,69 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import CONTENT, line_of, load_with
-
 from generator import characters, model
 from generator.problems import Problems
+
+from conftest import CONTENT, line_of, load_with
 
 CYRILLIC_A = "\u0430"
 
 
 def warned(problems: Problems, line: int, *words: str) -> bool:
-    return any(p.line == line and all(w in p.message for w in words) for p in problems.warnings
-               if str(p.path).endswith("api-statut-etudiant.md"))
+    return any(
+        p.line == line and all(w in p.message for w in words)
+        for p in problems.warnings
+        if str(p.path).endswith("api-statut-etudiant.md")
+    )
 
 
 CASES = {
     "a Cyrillic letter in a body scope id": (
-        "- Numéro INE : `mesri_identifiant`", f"- Numéro INE : `mesri_{CYRILLIC_A}dmissions`", "U+0430"),
+        "- Numéro INE : `mesri_identifiant`",
+        f"- Numéro INE : `mesri_{CYRILLIC_A}dmissions`",
+        "U+0430",
+    ),
     "a Cyrillic letter in an endpoint host": (
-        'endpoint: "GET https://particulier', f'endpoint: "GET https://p{CYRILLIC_A}rticulier', "U+0430"),
+        'endpoint: "GET https://particulier',
+        f'endpoint: "GET https://p{CYRILLIC_A}rticulier',
+        "U+0430",
+    ),
     "a Cyrillic letter in a rename target": (
-        "rename: {dateDebut: dateDebutInscription,", f"rename: {{dateDebut: dateDebutInscripti{chr(0x43E)}n,", "U+043E"),
+        "rename: {dateDebut: dateDebutInscription,",
+        f"rename: {{dateDebut: dateDebutInscripti{chr(0x43E)}n,",
+        "U+043E",
+    ),
     "a zero-width space in an endpoint": (
-        'endpoint: "GET https://particulier', 'endpoint: "GET https://parti\u200bculier', "U+200B"),
+        'endpoint: "GET https://particulier',
+        'endpoint: "GET https://parti\u200bculier',
+        "U+200B",
+    ),
     "a zero-width joiner in a filter": (
-        "filter: Gardez les admissions", "filter: Gardez les adm\u200dissions", "U+200D"),
+        "filter: Gardez les admissions",
+        "filter: Gardez les adm\u200dissions",
+        "U+200D",
+    ),
     "a zero-width space in a field name": (
-        "fields: [date_debut, date_fin]", "fields: [date_debut, date\u200b_fin]", "U+200B"),
+        "fields: [date_debut, date_fin]",
+        "fields: [date_debut, date\u200b_fin]",
+        "U+200B",
+    ),
     "a word joiner in a theme": ("  - Particulier\n", "  - Parti\u2060culier\n", "U+2060"),
-    "a right-to-left override in a label": ("label: Inscription définitive", "label: Inscription \u202edéfinitive", "U+202E"),
-    "an isolate in a notice": ("title: L'accès passe par API Particulier", "title: L'accès passe \u2066par API Particulier",
-                               "U+2066"),
+    "a right-to-left override in a label": (
+        "label: Inscription définitive",
+        "label: Inscription \u202edéfinitive",
+        "U+202E",
+    ),
+    "an isolate in a notice": (
+        "title: L'accès passe par API Particulier",
+        "title: L'accès passe \u2066par API Particulier",
+        "U+2066",
+    ),
     "link text naming another host": (
         "[l'API particulier](https://api.gouv.fr/les-api/api-particulier)",
-        "[particulier.api.gouv.fr](https://xn--prticulier-zqi.api.gouv.fr/)", "particulier.api.gouv.fr"),
+        "[particulier.api.gouv.fr](https://xn--prticulier-zqi.api.gouv.fr/)",
+        "particulier.api.gouv.fr",
+    ),
 }
 
 
@@ -50,8 +80,10 @@ def test_a_deceptive_character_is_warned_at_its_line(tmp_path, case):
 
 
 def test_a_punycode_look_alike_host_is_named(tmp_path):
-    problems, text = load_with(tmp_path, ("doc_tech_link: https://particulier.api.gouv.fr/",
-                                          "doc_tech_link: https://xn--prticulier-zqi.api.gouv.fr/"))
+    problems, text = load_with(
+        tmp_path,
+        ("doc_tech_link: https://particulier.api.gouv.fr/", "doc_tech_link: https://xn--prticulier-zqi.api.gouv.fr/"),
+    )
     assert warned(problems, line_of(text, "doc_tech_link: https://xn--"), "U+0430", "imite")
 
 
@@ -61,11 +93,14 @@ def test_a_title_that_passes_for_another_is_warned(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content, ignore=shutil.ignore_patterns("pages"))
     seed = (content / "api" / "api-statut-etudiant.md").read_text(encoding="utf-8")
-    (content / "api" / "zz-copie.md").write_text(seed.replace("title: API Statut Etudiant", "title: API Statut \u0415tudiant"),
-                                                 encoding="utf-8")
+    (content / "api" / "zz-copie.md").write_text(
+        seed.replace("title: API Statut Etudiant", "title: API Statut \u0415tudiant"), encoding="utf-8"
+    )
     problems = Problems()
     model.load(content, problems)
-    assert any(str(p.path).endswith("zz-copie.md") and p.line == 3 and "se confond" in p.message for p in problems.warnings)
+    assert any(
+        str(p.path).endswith("zz-copie.md") and p.line == 3 and "se confond" in p.message for p in problems.warnings
+    )
 
 
 def test_control_characters_never_reach_the_model(tmp_path):
@@ -75,8 +110,15 @@ def test_control_characters_never_reach_the_model(tmp_path):
     assert catalogue.apis["api-statut-etudiant"].title == "API Statut Etudiant"
 
 
-@pytest.mark.parametrize(("text", "odd"), [("mesri_admissions", None), (f"mesri_{CYRILLIC_A}dmissions", CYRILLIC_A),
-                                           ("Étudiant éligible", None), ("\u0440\u0430\u0441\u0430", "\u0440")])
+@pytest.mark.parametrize(
+    ("text", "odd"),
+    [
+        ("mesri_admissions", None),
+        (f"mesri_{CYRILLIC_A}dmissions", CYRILLIC_A),
+        ("Étudiant éligible", None),
+        ("\u0440\u0430\u0441\u0430", "\u0440"),
+    ],
+)
 def test_mixed_scripts(text, odd):
     found = characters.mixed(text)
     assert (found[1] if found else None) == odd

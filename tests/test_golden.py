@@ -10,12 +10,12 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from conftest import CONTENT
-
 from generator import components, pages
 from generator.eligibility import load_trees
 from generator.model import Catalogue
 from generator.problems import Problems
+
+from conftest import CONTENT
 
 GOLDEN = Path(__file__).parent / "golden" / "components.yml"
 CASES = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
@@ -45,8 +45,13 @@ def test_golden(case):
 
 def teardown_module():
     if os.environ.get("UPDATE_GOLDEN"):
+
         class Dumper(yaml.SafeDumper):
             pass
 
-        Dumper.add_representer(str, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style="|" if "\n" in v else None))
-        GOLDEN.write_text(yaml.dump(CASES, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=200), encoding="utf-8")
+        Dumper.add_representer(
+            str, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style="|" if "\n" in v else None)
+        )
+        GOLDEN.write_text(
+            yaml.dump(CASES, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=200), encoding="utf-8"
+        )

@@ -31,8 +31,17 @@ def host_venv(tmp_path_factory) -> Path:
     run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", tmp / "dist", ROOT)
     wheel = next((tmp / "dist").glob("*.whl"))
     run(sys.executable, "-m", "venv", tmp / "venv")
-    run(tmp / "venv/bin/python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-        "-c", ROOT / "constraints.txt", wheel)
+    run(
+        tmp / "venv/bin/python",
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "-c",
+        ROOT / "constraints.txt",
+        wheel,
+    )
     return tmp / "venv"
 
 
@@ -45,7 +54,8 @@ def host_site(root: Path, directory_urls: bool) -> Path:
     theme.mkdir(parents=True)
     nav = (ROOT / "generator" / "templates" / "api_nav.html").read_text(encoding="utf-8")
     (theme / "api_nav.html").write_text(nav.replace("Toutes les API", "Tout le catalogue du portail"), encoding="utf-8")
-    (root / "mkdocs.yml").write_text(textwrap.dedent(f"""\
+    (root / "mkdocs.yml").write_text(
+        textwrap.dedent(f"""\
         site_name: Portail hôte
         use_directory_urls: {str(directory_urls).lower()}
         theme:
@@ -60,7 +70,9 @@ def host_site(root: Path, directory_urls: bool) -> Path:
           - search
           - api-catalogue:
               content: apicontent
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     return root
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import build, seed_content, serve, steady_context
-
 from generator import components, model
 from generator.problems import Problems
+
+from conftest import build, seed_content, serve, steady_context
 
 SENTINEL = "window.__pwned=1"
 EVIL = "https://evil.example"
@@ -54,19 +54,31 @@ BODY_PAYLOADS = {
 FRONT_PAYLOADS = {
     "title-html": [f'title: "<script>{SENTINEL}</script>"'],
     "tagline-html": [f"tagline: '<img src=x onerror={SENTINEL}>'"],
-    "tagline-breakout": [f"tagline: '\" onmouseover=\"{SENTINEL}\" x=\"'"],
-    "who-html": ["access_page:", f"  - who: ['<img src=x onerror={SENTINEL}>']", "    is_eligible: 1",
-                 f"    description: '<Button href=\"javascript:{SENTINEL}\">x</Button>'"],
+    "tagline-breakout": [f'tagline: \'" onmouseover="{SENTINEL}" x="\''],
+    "who-html": [
+        "access_page:",
+        f"  - who: ['<img src=x onerror={SENTINEL}>']",
+        "    is_eligible: 1",
+        f"    description: '<Button href=\"javascript:{SENTINEL}\">x</Button>'",
+    ],
     "doc-link-javascript": [f"doc_tech_link: 'javascript:{SENTINEL}'"],
     "scope-label-html": [
-        "franceconnect:", "  entries: e", "  scopes:",
+        "franceconnect:",
+        "  entries: e",
+        "  scopes:",
         f"    - {{id: s1, label: '<img src=x onerror={SENTINEL}>', role: population, keeps: {{a: 1}}, fields: [a],"
         f" warning: '<script>{SENTINEL}</script>'}}",
-        "  use_cases:", f"    - {{id: u, title: '<svg onload={SENTINEL}>', scopes: [s1]}}",
-        "  example:", f"    e: [{{a: 1, x: '</script><script>{SENTINEL}</script>'}}]",
+        "  use_cases:",
+        f"    - {{id: u, title: '<svg onload={SENTINEL}>', scopes: [s1]}}",
+        "  example:",
+        f"    e: [{{a: 1, x: '</script><script>{SENTINEL}</script>'}}]",
     ],
-    "tree-answer": ["access_page:", "  - who: [Une administration]", "    is_eligible: 1",
-                    "    description: \"<QuestionTree tree='hostile' question='q' />\""],
+    "tree-answer": [
+        "access_page:",
+        "  - who: [Une administration]",
+        "    is_eligible: 1",
+        "    description: \"<QuestionTree tree='hostile' question='q' />\"",
+    ],
     "hostile-producer": ["producer: evil", "contact_link: 'javascript://%0aalert(1)//@x.fr'"],
 }
 # Producer fields: each value passed the old e-mail check or the old scheme test.
@@ -101,8 +113,11 @@ HOSTILE_TREE = textwrap.dedent(f"""\
 
 def api_file(front: list[str], body: str) -> str:
     keys = {line.split(":", 1)[0] for line in front if not line.startswith(" ")}
-    base = [f"{k}: {v}" for k, v in (("title", "Hostile"), ("tagline", "t"), ("producer", "mesri"), ("is_open", "-1"))
-            if k not in keys]
+    base = [
+        f"{k}: {v}"
+        for k, v in (("title", "Hostile"), ("tagline", "t"), ("producer", "mesri"), ("is_open", "-1"))
+        if k not in keys
+    ]
     return "---\n" + "\n".join(base + front) + "\n---\n" + body + "\n"
 
 
@@ -189,9 +204,17 @@ def test_jinja_syntax_is_shown_not_run(hostile_site):
 
 def test_unsafe_urls_are_reported(hostile_site):
     _, problems = hostile_site
-    unsafe = [p for p in problems.warnings if p.category in ("unsafe url", "unsafe attribute", "unknown tag", "iframe host")]
+    unsafe = [
+        p for p in problems.warnings if p.category in ("unsafe url", "unsafe attribute", "unknown tag", "iframe host")
+    ]
     files = {Path(p.path).stem for p in unsafe}
-    for name in ("markdown-javascript-link", "button-javascript", "external-javascript", "iframe-unknown-host", "script"):
+    for name in (
+        "markdown-javascript-link",
+        "button-javascript",
+        "external-javascript",
+        "iframe-unknown-host",
+        "script",
+    ):
         assert f"body-{name}" in files
 
 
@@ -206,7 +229,12 @@ def walk_for_scripts(page, site: Path, base: str) -> None:
     """Open, click, hover and focus everything on every hostile page: no script runs, nothing leaves."""
     dialogs, foreign = [], []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.on("request", lambda r: foreign.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")) else None)
+    page.on(
+        "request",
+        lambda r: (
+            foreign.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")) else None
+        ),
+    )
     for path in pages_of(site):
         url = open_everything(page, base, site, path)
         page.evaluate("""() => document.querySelectorAll('article *').forEach(el => {
@@ -264,8 +292,10 @@ def test_inline_markers_cannot_be_forged_or_leak():
     from generator import pages
     from generator.model import Catalogue
 
-    text = ("# T <Button href='https://a.fr'>Go</Button>\n\n\ue0000\ue001forged\ue0020\ue001 "
-            "[x](https://b.fr/<External href='https://c.fr'>y</External>)")
+    text = (
+        "# T <Button href='https://a.fr'>Go</Button>\n\n\ue0000\ue001forged\ue0020\ue001 "
+        "[x](https://b.fr/<External href='https://c.fr'>y</External>)"
+    )
     markup = components.parse(text, Path("x.md"), 1, Problems(), components.Context())
     html, toc = pages.Renderer(pages.environment(), Catalogue({}, {}, {}, []), 2).markup_with_toc(markup)
     assert not re.search("[\ue000-\ue002]", html + str(toc))

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import CONTENT, ROOT, build, seed_content
-
 from generator import cli, model
 from generator.problems import Problems
+
+from conftest import CONTENT, ROOT, build, seed_content
 
 EVIL = "<img src=x onerror=alert(1)>"
 
@@ -31,7 +31,9 @@ def project_copy(tmp_path: Path) -> Path:
 def test_labels_printed_by_the_theme_are_escaped_once(tmp_path):
     content = project_copy(tmp_path)
     api = content / "api" / "api-statut-etudiant.md"
-    api.write_text(api.read_text(encoding="utf-8").replace("      label: V2\n", f'      label: "{EVIL}"\n', 1), encoding="utf-8")
+    api.write_text(
+        api.read_text(encoding="utf-8").replace("      label: V2\n", f'      label: "{EVIL}"\n', 1), encoding="utf-8"
+    )
     (content / "audiences.yml").write_text(f'roles:\n  other: {{label: "{EVIL}"}}\n', encoding="utf-8")
     site = tmp_path / "site"
     assert build(content, site) == 0
@@ -51,12 +53,16 @@ def test_a_role_id_that_is_not_an_id_is_refused(tmp_path):
     assert all(ROLE.isidentifier() or ROLE.replace("_", "").isalnum() for ROLE in catalogue.audiences.roles)
 
 
-@pytest.mark.parametrize("where", ["api/dehors.md", "producteurs/dehors.md", "question-trees/dehors.yml", "audiences.yml"])
+@pytest.mark.parametrize(
+    "where", ["api/dehors.md", "producteurs/dehors.md", "question-trees/dehors.yml", "audiences.yml"]
+)
 def test_a_link_to_a_file_outside_is_never_read(tmp_path, capsys, where):
     content = seed_content(tmp_path / "content")
     secret = tmp_path / "secret.md"
-    secret.write_text("---\ntitle: SECRET-TITLE\ntagline: t\nproducer: mesri\nis_open: 1\nname: SECRET\n---\nSECRET-BODY\n",
-                      encoding="utf-8")
+    secret.write_text(
+        "---\ntitle: SECRET-TITLE\ntagline: t\nproducer: mesri\nis_open: 1\nname: SECRET\n---\nSECRET-BODY\n",
+        encoding="utf-8",
+    )
     link = content / where
     link.parent.mkdir(exist_ok=True)
     link.symlink_to(secret)
@@ -69,7 +75,9 @@ def test_a_folder_linked_outside_is_never_read(tmp_path, capsys):
     content = seed_content(tmp_path / "content")
     outside = tmp_path / "outside"
     (outside).mkdir()
-    (outside / "x.md").write_text("---\ntitle: SECRET\ntagline: t\nproducer: mesri\nis_open: 1\n---\n", encoding="utf-8")
+    (outside / "x.md").write_text(
+        "---\ntitle: SECRET\ntagline: t\nproducer: mesri\nis_open: 1\n---\n", encoding="utf-8"
+    )
     (content / "producteurs").rename(tmp_path / "producteurs")
     (content / "producteurs").symlink_to(outside)
     assert cli.main(["check", "--content", str(content)]) == 1
@@ -89,11 +97,22 @@ def test_pipes_and_devices_are_refused_without_blocking(tmp_path, capsys):
 
 
 def test_the_dcat_export_does_not_depend_on_the_hash_seed():
-    script = ("from pathlib import Path; from generator import model, pages; from generator.problems import Problems; "
-              "c = model.load(Path('content'), Problems()); "
-              "print(pages.exports(c, 'https://exemple.gouv.fr/', Problems())['catalog.jsonld'])")
-    outputs = {subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
-                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    script = (
+        "from pathlib import Path; from generator import model, pages; from generator.problems import Problems; "
+        "c = model.load(Path('content'), Problems()); "
+        "print(pages.exports(c, 'https://exemple.gouv.fr/', Problems())['catalog.jsonld'])"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
     assert len(outputs) == 1
 
 
@@ -107,8 +126,12 @@ def test_exports_hold_only_clean_ids_roles_and_public_urls(tmp_path, capsys):
     api = content / "api" / "api-statut-etudiant.md"
     text = api.read_text(encoding="utf-8")
     text = text.replace("title: API Statut Etudiant", 'title: "API Statut\\u0007 Etudiant\\u001b[2J"', 1)
-    text = text.replace("\nthemes:", "\ndatagouv_uuid: ['../../../api/1/me/', 'javascript:alert(1)', 5b7ffc618b4c4169d30727e0]"
-                        "\nexternal_site: https://a..b/x\nthemes:", 1)
+    text = text.replace(
+        "\nthemes:",
+        "\ndatagouv_uuid: ['../../../api/1/me/', 'javascript:alert(1)', 5b7ffc618b4c4169d30727e0]"
+        "\nexternal_site: https://a..b/x\nthemes:",
+        1,
+    )
     api.write_text(text, encoding="utf-8")
     (content / "audiences.yml").write_text("roles:\n  other: {label: Autre profil, datagouv: true}\n", encoding="utf-8")
     assert cli.main(["check", "--content", str(content)]) == 1
@@ -121,20 +144,36 @@ def test_exports_hold_only_clean_ids_roles_and_public_urls(tmp_path, capsys):
     (content / "audiences.yml").unlink()
     site = tmp_path / "site"
     assert build(content, site) == 0
-    exports = {path: path.read_text(encoding="utf-8") for path in [*site.glob("api/v1/**/*.json"), site / "catalog.jsonld"]}
+    exports = {
+        path: path.read_text(encoding="utf-8") for path in [*site.glob("api/v1/**/*.json"), site / "catalog.jsonld"]
+    }
     for path, exported in exports.items():
         assert not re.search(r"[\x00-\x1f]|\\u00[01]", exported.replace("\n", "")), path
         assert "a..b" not in exported and "../" not in exported and "javascript:" not in exported, path
     body = json.loads((site / "api/v1/dataservices/api-statut-etudiant.json").read_text(encoding="utf-8"))
     assert body["title"] == "API Statut Etudiant[2J"
     assert body["extras"]["apigouv"]["datagouv_uuid"] == ["5b7ffc618b4c4169d30727e0"]
-    assert {a["role"] for a in body["access_audiences"]} <= {"local_authority_and_administration", "company_and_association",
-                                                            "private"}
+    assert {a["role"] for a in body["access_audiences"]} <= {
+        "local_authority_and_administration",
+        "company_and_association",
+        "private",
+    }
 
 
-@pytest.mark.parametrize(("host", "public"), [("particulier.api.gouv.fr", True), ("a..b", False), ("-a.fr", False),
-                                              ("intranet", False), ("x.local", False), ("10.0.0.1", False),
-                                              ("[::1]", False), ("xn--prticulier-zqi.fr", True), ("a_b.fr", False)])
+@pytest.mark.parametrize(
+    ("host", "public"),
+    [
+        ("particulier.api.gouv.fr", True),
+        ("a..b", False),
+        ("-a.fr", False),
+        ("intranet", False),
+        ("x.local", False),
+        ("10.0.0.1", False),
+        ("[::1]", False),
+        ("xn--prticulier-zqi.fr", True),
+        ("a_b.fr", False),
+    ],
+)
 def test_public_hosts(host, public):
     from generator import urls
 
@@ -144,17 +183,25 @@ def test_public_hosts(host, public):
 def test_a_tree_answer_repeated_by_many_paths_is_refused_by_check_and_build(tmp_path, capsys):
     """64 paths to a 400 kB answer, shown 40 times: check refuses it at once, at a tag's line; build stops as fast."""
     content = seed_content(tmp_path / "content")
-    questions = {f"q{i}": {"question": f"Q{i} ?", "choices": [{"labels": ["Oui"], "next": f"q{i + 1}"},
-                                                               {"labels": ["Non"], "next": f"q{i + 1}"}]} for i in range(6)}
+    questions = {
+        f"q{i}": {
+            "question": f"Q{i} ?",
+            "choices": [{"labels": ["Oui"], "next": f"q{i + 1}"}, {"labels": ["Non"], "next": f"q{i + 1}"}],
+        }
+        for i in range(6)
+    }
     answer = "\n\n".join("Une réponse longue. " * 20 for _ in range(1000))  # about 400 kB
     questions["q6"] = {"question": "Q6 ?", "choices": [{"labels": ["Oui"], "answer": answer}]}
     import yaml
 
-    (content / "question-trees" / "gros.yml").write_text(yaml.safe_dump({"questions": questions}, allow_unicode=True),
-                                                         encoding="utf-8")
+    (content / "question-trees" / "gros.yml").write_text(
+        yaml.safe_dump({"questions": questions}, allow_unicode=True), encoding="utf-8"
+    )
     api = content / "api" / "api-statut-etudiant.md"
-    api.write_text(api.read_text(encoding="utf-8") + "\n" + "\n\n<QuestionTree tree='gros' question='q0' />\n" * 40,
-                   encoding="utf-8")
+    api.write_text(
+        api.read_text(encoding="utf-8") + "\n" + "\n\n<QuestionTree tree='gros' question='q0' />\n" * 40,
+        encoding="utf-8",
+    )
     start = time.monotonic()
     assert cli.main(["check", "--content", str(content)]) == 1
     assert time.monotonic() - start < 30

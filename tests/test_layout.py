@@ -13,8 +13,18 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 API = "les-api/api-statut-etudiant/"
 GRANT = "les-api/api-statut-etudiant-boursier/"
-PAGES = ["", "les-api/", "eligibilite/", API, API + "demande-acces/", API + "scopes/", "producteurs/mesri/", "404.html",
-         GRANT + "demande-acces/", GRANT + "scopes/"]
+PAGES = [
+    "",
+    "les-api/",
+    "eligibilite/",
+    API,
+    API + "demande-acces/",
+    API + "scopes/",
+    "producteurs/mesri/",
+    "404.html",
+    GRANT + "demande-acces/",
+    GRANT + "scopes/",
+]
 
 
 @pytest.fixture(scope="module")
@@ -150,9 +160,23 @@ def test_the_contact_address_breaks_only_before_its_at_sign(contexts, server):
     page.close()
 
 
-ENGLISH = ["Made with", "Not found", "Skip to content", "Back to top", "Copy to clipboard", "Copied to clipboard",
-           "Initializing search", "Type to start searching", "No matching documents", "Table of contents", "Search",
-           "Share", "Clear", "Header", "Footer"]
+ENGLISH = [
+    "Made with",
+    "Not found",
+    "Skip to content",
+    "Back to top",
+    "Copy to clipboard",
+    "Copied to clipboard",
+    "Initializing search",
+    "Type to start searching",
+    "No matching documents",
+    "Table of contents",
+    "Search",
+    "Share",
+    "Clear",
+    "Header",
+    "Footer",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -167,16 +191,19 @@ def test_no_english_theme_text(contexts, server, path):
     page.close()
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("habilitation", API + "demande-acces/"),
-    ("scope", API + "scopes/"),
-    ("SIRET", API + "demande-acces/"),
-    ("boursier", GRANT),
-    ("bourse", GRANT),
-    ("échelon", GRANT),
-    ("CNOUS", GRANT),
-    ("CROUS", GRANT),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("habilitation", API + "demande-acces/"),
+        ("scope", API + "scopes/"),
+        ("SIRET", API + "demande-acces/"),
+        ("boursier", GRANT),
+        ("bourse", GRANT),
+        ("échelon", GRANT),
+        ("CNOUS", GRANT),
+        ("CROUS", GRANT),
+    ],
+)
 def test_the_search_finds_what_users_type(contexts, server, query, expected):
     page = open_page(contexts, server, "", DESKTOP)
     found = search(page, query)
@@ -188,8 +215,9 @@ def test_the_search_finds_what_users_type(contexts, server, query, expected):
 def test_every_page_has_a_skip_link(contexts, server, path):
     page = open_page(contexts, server, path, DESKTOP)
     page.keyboard.press("Tab")
-    focused = page.evaluate("() => [document.activeElement.classList.contains('md-skip'),"
-                            " document.activeElement.textContent.trim()]")
+    focused = page.evaluate(
+        "() => [document.activeElement.classList.contains('md-skip'), document.activeElement.textContent.trim()]"
+    )
     assert focused == [True, "Aller au contenu"]
     target = page.evaluate("() => document.activeElement.hash")
     assert page.locator(f"article h1{target}").count() == 1
@@ -218,8 +246,10 @@ def test_no_axe_violation_on_a_phone(contexts, server, path):
 @pytest.mark.parametrize("path", PAGES)
 def test_without_javascript_nothing_inert_is_shown_on_a_phone(contexts, server, path):
     page = open_page(contexts, server, path, PHONE, javascript=False)
-    inert = ("[data-catalogue-filters], [data-scope-chooser], [data-copy], [data-embed-load], [data-record-reset], "
-             "[data-eligibility-roles], .md-search")
+    inert = (
+        "[data-catalogue-filters], [data-scope-chooser], [data-copy], [data-embed-load], [data-record-reset], "
+        "[data-eligibility-roles], .md-search"
+    )
     assert [el.evaluate("e => e.outerHTML.slice(0, 80)") for el in page.locator(inert).all() if el.is_visible()] == []
     page.close()
 
@@ -232,7 +262,8 @@ def test_no_link_to_act_on_leads_to_the_2022_form(contexts, server, size, javasc
     for path in PAGES:
         page = open_page(contexts, server, path, size, javascript)
         outside = page.locator("a[href*='datapass.api.gouv.fr/api-statut-etudiant']").evaluate_all(
-            "links => links.filter(a => !a.closest('[data-history]')).map(a => a.outerHTML.slice(0, 120))")
+            "links => links.filter(a => !a.closest('[data-history]')).map(a => a.outerHTML.slice(0, 120))"
+        )
         assert outside == [], path
         for history in page.locator("[data-history]").all():
             if history.is_visible():

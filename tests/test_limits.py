@@ -16,8 +16,12 @@ from hypothesis import strategies as st
 from generator import components, reading, scopes, spec, urls
 from generator.problems import Problems
 
-PATTERNS = {name: value for module in (components, scopes, spec, urls, reading)
-            for name, value in vars(module).items() if isinstance(value, re.Pattern)}
+PATTERNS = {
+    name: value
+    for module in (components, scopes, spec, urls, reading)
+    for name, value in vars(module).items()
+    if isinstance(value, re.Pattern)
+}
 
 
 def _unbounded(node) -> bool:
@@ -57,7 +61,7 @@ def _leading_repeat(node):
     if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
         return node
     if op == sre.SUBPATTERN and arg[3]:
-        return _leading_repeat(list(arg[3])[0])
+        return _leading_repeat(next(iter(arg[3])))
     return None
 
 
@@ -101,8 +105,34 @@ def test_the_lint_catches_a_quadratic_pattern():
     assert not _problems(sre_parse.parse(r"[ \t]{0,8}x[^y]*y"))
 
 
-DANGEROUS = st.sampled_from(["[", "](", "<", "<a ", '"', "'", "`", "```\n", "~~~\n", "#", " ", "\t", "\n", "*", "_", "!",
-                             ">", "- ", "    ", "<Button ", "href=", "x", ":", "é"])
+DANGEROUS = st.sampled_from(
+    [
+        "[",
+        "](",
+        "<",
+        "<a ",
+        '"',
+        "'",
+        "`",
+        "```\n",
+        "~~~\n",
+        "#",
+        " ",
+        "\t",
+        "\n",
+        "*",
+        "_",
+        "!",
+        ">",
+        "- ",
+        "    ",
+        "<Button ",
+        "href=",
+        "x",
+        ":",
+        "é",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -121,17 +151,20 @@ def test_adversarial_runs_are_parsed_or_refused(parts):
     scopes.from_body(text)
 
 
-@pytest.mark.parametrize("text, words", [
-    ("[" * 101, "« [ »"),
-    ("<b>" * 301, "« < »"),
-    ("*a" * 1001, "caractères de balisage"),
-    ("mot " * 6000, "20000 caractères"),
-    ("```\n" * 201, "bloc de code"),
-    ("> " * 11 + "x", "imbriquée"),
-    ("- " * 2029 + "x", "imbriquée"),  # found by hypothesis: a list 2 029 deep on one line
-    ("1. " * 30 + "x", "imbriquée"),
-    ("".join("    " * i + "1. x\n" for i in range(12)), "imbriquée"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("[" * 101, "« [ »"),
+        ("<b>" * 301, "« < »"),
+        ("*a" * 1001, "caractères de balisage"),
+        ("mot " * 6000, "20000 caractères"),
+        ("```\n" * 201, "bloc de code"),
+        ("> " * 11 + "x", "imbriquée"),
+        ("- " * 2029 + "x", "imbriquée"),  # found by hypothesis: a list 2 029 deep on one line
+        ("1. " * 30 + "x", "imbriquée"),
+        ("".join("    " * i + "1. x\n" for i in range(12)), "imbriquée"),
+    ],
+)
 def test_each_limit_names_itself(text, words):
     problems = Problems()
     components.parse("Intro.\n\n" + text, Path("x.md"), 10, problems, components.Context())

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
-
-from conftest import ROOT, seed_content
 from test_plugin import _fetch_until, _free_port, config_for
 
 from generator import cli, model
 from generator.problems import CATEGORIES, Problems
+
+from conftest import ROOT, seed_content
 
 COMMAND = Path(sys.executable).parent / "api-catalogue"
 
@@ -101,11 +101,14 @@ def test_the_single_set_form_takes_what_a_version_takes(tmp_path):
     assert version.errors[0]["code"] == "X1"
 
 
-@pytest.mark.parametrize("broken, needle, shown", [
-    ('tagline: "Une API d\'essai\n', 'tagline: "Une API', 'tagline: "Une API d\'essai'),
-    ("tagline: Une API: d'essai\n", "tagline: Une API:", "tagline: Une API: d'essai"),
-    ("tagline: t\n\tproducer: mesri\n", "\tproducer", "producer: mesri"),
-])
+@pytest.mark.parametrize(
+    "broken, needle, shown",
+    [
+        ("tagline: \"Une API d'essai\n", 'tagline: "Une API', "tagline: \"Une API d'essai"),
+        ("tagline: Une API: d'essai\n", "tagline: Une API:", "tagline: Une API: d'essai"),
+        ("tagline: t\n\tproducer: mesri\n", "\tproducer", "producer: mesri"),
+    ],
+)
 def test_yaml_errors_point_at_the_line_to_fix_and_show_it(tmp_path, broken, needle, shown):
     content = seed_content(tmp_path / "content")
     text = SCOPES.replace("tagline: Une API d'essai\n", broken)
@@ -140,14 +143,22 @@ def test_commands_work_from_any_folder_without_mkdocs_yml(tmp_path):
     content = seed_content(tmp_path / "somewhere" / "content")
     elsewhere = tmp_path / "unrelated"
     elsewhere.mkdir()
-    check = subprocess.run([str(COMMAND), "check", "--content", str(content)], cwd=elsewhere, capture_output=True, text=True)
+    check = subprocess.run(
+        [str(COMMAND), "check", "--content", str(content)], cwd=elsewhere, capture_output=True, text=True
+    )
     assert check.returncode == 0 and "configuration invalide" not in check.stdout + check.stderr, check.stdout
-    built = subprocess.run([str(COMMAND), "build", "--content", str(content), "--site-dir", "out"], cwd=elsewhere,
-                           capture_output=True, text=True)
+    built = subprocess.run(
+        [str(COMMAND), "build", "--content", str(content), "--site-dir", "out"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+    )
     assert built.returncode == 0, built.stderr[-2000:]
     assert (elsewhere / "out" / "les-api" / "api-statut-etudiant" / "scopes" / "index.html").is_file()
     assert (elsewhere / "out" / "index.html").is_file()  # the generated home page
-    missing = subprocess.run([str(COMMAND), "check", "--content", "nowhere"], cwd=elsewhere, capture_output=True, text=True)
+    missing = subprocess.run(
+        [str(COMMAND), "check", "--content", "nowhere"], cwd=elsewhere, capture_output=True, text=True
+    )
     assert missing.returncode == 1 and missing.stdout.startswith("nowhere:1: dossier de contenu introuvable")
     assert "configuration invalide" not in missing.stdout
 
@@ -159,16 +170,28 @@ def test_serve_shows_every_problem_on_every_page_even_the_broken_one(tmp_path):
     broken = content / "api" / "essai.md"
     broken.write_text(SCOPES.replace("tagline: Une API d'essai\n", 'tagline: "Une API\n'), encoding="utf-8")
     typo = content / "api" / "typo.md"
-    typo.write_text("---\ntitle: Typo\ntagline: t\nproducer: mesri\nis_open: 1\n---\n<Buton href='/x'>Demander</Buton>\n",
-                    encoding="utf-8")
+    typo.write_text(
+        "---\ntitle: Typo\ntagline: t\nproducer: mesri\nis_open: 1\n---\n<Buton href='/x'>Demander</Buton>\n",
+        encoding="utf-8",
+    )
     port = _free_port()
-    server = subprocess.Popen([str(Path(sys.executable).parent / "mkdocs"), "serve", "-f", str(config_for(tmp_path, content)),
-                               "--dev-addr", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "mkdocs"),
+            "serve",
+            "-f",
+            str(config_for(tmp_path, content)),
+            "--dev-addr",
+            f"127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}/"
     try:
         page = LexborHTMLParser(_fetch_until(base + "les-api/essai/", lambda t: "Contenu à corriger" in t))
         box = " ".join(page.css_first(".apic-problems").text().split())
-        assert f"{broken}:3: YAML invalide" in box and "« tagline: \"Une API »" in box
+        assert f"{broken}:3: YAML invalide" in box and '« tagline: "Une API »' in box
         assert f"{typo}:7: avertissement : balise <Buton>" in box  # warnings reach the browser too
         assert "1 erreur, 1 avertissement" in box
         typo_page = LexborHTMLParser(_fetch_until(base + "les-api/typo/", lambda t: "Contenu à corriger" in t))

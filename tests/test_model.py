@@ -3,10 +3,10 @@
 import shutil
 from pathlib import Path
 
-from conftest import CONTENT, seed_content
-
 from generator import model
 from generator.problems import Problems
+
+from conftest import CONTENT, seed_content
 
 
 def load(folder):
@@ -43,8 +43,12 @@ def test_unmodified_seed_loads(tmp_path):
 
 def test_every_problem_is_collected_in_one_run(tmp_path):
     folder = seed_content(tmp_path)
-    write(folder, "api/broken.md", "---\ntitle: B\ntagline: t\nproducer: nobody\nis_open: 2\nthemes: Education\n"
-          "access_page:\n  - who: [X]\n    is_eligible: yes\n---\nText\n")
+    write(
+        folder,
+        "api/broken.md",
+        "---\ntitle: B\ntagline: t\nproducer: nobody\nis_open: 2\nthemes: Education\n"
+        "access_page:\n  - who: [X]\n    is_eligible: yes\n---\nText\n",
+    )
     write(folder, "api/untitled.md", "---\ntagline: t\nproducer: mesri\nis_open: 1\n---\n")
     _, problems = load(folder)
     messages = [str(p) for p in problems.errors]
@@ -58,8 +62,12 @@ def test_every_problem_is_collected_in_one_run(tmp_path):
 
 def test_warnings_have_fallbacks(tmp_path):
     folder = seed_content(tmp_path)
-    write(folder, "api/other.md", "---\ntitle: O\ntagline: t\nproducer: mesri\nis_open: -1\npartners:\nthemes: [éducation]\n"
-          "datapass_link: https://datapass.api.gouv.fr/x\n---\n<QuestionTree tree='nope' question='q' />\n")
+    write(
+        folder,
+        "api/other.md",
+        "---\ntitle: O\ntagline: t\nproducer: mesri\nis_open: -1\npartners:\nthemes: [éducation]\n"
+        "datapass_link: https://datapass.api.gouv.fr/x\n---\n<QuestionTree tree='nope' question='q' />\n",
+    )
     catalogue, problems = load(folder)
     assert not problems.errors
     kinds = {p.category for p in problems.warnings}
@@ -69,7 +77,11 @@ def test_warnings_have_fallbacks(tmp_path):
 
 def test_tree_schema_errors_name_file_and_line(tmp_path):
     folder = seed_content(tmp_path)
-    write(folder, "question-trees/t.yml", "questions:\n  q:\n    qusontion: x\n    choices:\n      - labels: [Oui]\n        next: missing\n")
+    write(
+        folder,
+        "question-trees/t.yml",
+        "questions:\n  q:\n    qusontion: x\n    choices:\n      - labels: [Oui]\n        next: missing\n",
+    )
     _, problems = load(folder)
     messages = [str(p) for p in problems.errors]
     path = str(folder / "question-trees" / "t.yml")
@@ -79,7 +91,9 @@ def test_tree_schema_errors_name_file_and_line(tmp_path):
 
 def test_dangling_tree_question_reported_at_reference_line(tmp_path):
     folder = seed_content(tmp_path)
-    text = (folder / "api" / "api-statut-etudiant.md").read_text().replace("question='statutEtudiant'", "question='nope'")
+    text = (
+        (folder / "api" / "api-statut-etudiant.md").read_text().replace("question='statutEtudiant'", "question='nope'")
+    )
     write(folder, "api/api-statut-etudiant.md", text)
     _, problems = load(folder)
     (warning,) = [p for p in problems.warnings if p.category == "dangling question tree"]
@@ -88,8 +102,12 @@ def test_dangling_tree_question_reported_at_reference_line(tmp_path):
 
 def test_tree_loop_is_an_error(tmp_path):
     folder = seed_content(tmp_path)
-    write(folder, "question-trees/loop.yml", "questions:\n  a:\n    question: A\n    choices:\n      - labels: [x]\n        next: b\n"
-          "  b:\n    question: B\n    choices:\n      - labels: [y]\n        next: a\n")
+    write(
+        folder,
+        "question-trees/loop.yml",
+        "questions:\n  a:\n    question: A\n    choices:\n      - labels: [x]\n        next: b\n"
+        "  b:\n    question: B\n    choices:\n      - labels: [y]\n        next: a\n",
+    )
     _, problems = load(folder)
     assert any("boucle" in p.message for p in problems.errors)
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import yaml
 
-from conftest import CONTENT, ROOT, seed_content
-
 from generator.plugin import CataloguePlugin
+
+from conftest import CONTENT, ROOT, seed_content
 
 
 def config_for(tmp: Path, content: Path) -> Path:
@@ -51,7 +51,8 @@ def test_mkdocs_build_reports_every_problem_without_traceback(tmp_path):
 
 def test_serve_watches_the_content_folder():
     class Server:
-        watched = []
+        def __init__(self):
+            self.watched = []
 
         def watch(self, path):
             self.watched.append(path)
@@ -80,7 +81,9 @@ def test_disabled_plugin_adds_nothing(tmp_path):
     run = mkdocs("build", "-f", str(path))
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "site" / "a-propos" / "index.html").is_file()
-    assert not (tmp_path / "site" / "les-api").exists() and not (tmp_path / "site" / "assets" / "api-catalogue").exists()
+    assert (
+        not (tmp_path / "site" / "les-api").exists() and not (tmp_path / "site" / "assets" / "api-catalogue").exists()
+    )
 
 
 def test_the_plugin_leaves_the_environment_alone(tmp_path, monkeypatch):
@@ -125,9 +128,18 @@ def test_serve_shows_the_problems_and_keeps_serving(tmp_path):
     broken = content / "api" / "a.md"
     broken.write_text("---\ntitle: A\ntagline: t\nproducer: mesri\nis_open: 5\n---\n")
     port = _free_port()
-    server = subprocess.Popen([str(Path(sys.executable).parent / "mkdocs"), "serve", "-f", str(config_for(tmp_path, content)),
-                               "--dev-addr", f"127.0.0.1:{port}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "mkdocs"),
+            "serve",
+            "-f",
+            str(config_for(tmp_path, content)),
+            "--dev-addr",
+            f"127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     page = f"http://127.0.0.1:{port}/les-api/api-statut-etudiant/"
     try:
         html = _fetch_until(page, lambda t: "Contenu à corriger" in t)
@@ -152,8 +164,12 @@ def test_an_unknown_featured_api_is_reported_and_the_home_links_only_to_real_pag
     run = mkdocs("build", "-f", str(path))
     assert run.returncode == 0 and "featured: « api-absente »" in run.stderr
     # check says it too, at the option's line: what check accepts, build --strict builds
-    checked = subprocess.run([sys.executable, "-m", "generator", "check", "--config-file", str(path), "--strict"],
-                             capture_output=True, text=True, cwd=ROOT)
+    checked = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--config-file", str(path), "--strict"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert checked.returncode == 1
     line = next(i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "featured:" in text)
     assert f"{path}:{line}: avertissement : featured: « api-absente »" in checked.stdout

@@ -4,9 +4,9 @@ import string
 from pathlib import Path
 
 import yaml
-from selectolax.lexbor import LexborHTMLParser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
 
 from generator import components, model
 from generator.problems import Problems, printable
@@ -15,15 +15,35 @@ from generator.reading import parse
 PATH = Path("content/api/random.md")
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False), st.text(max_size=30))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                      st.dictionaries(st.text(max_size=10), inner, max_size=4)),
-                      max_leaves=12)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)),
+    max_leaves=12,
+)
 keys = st.sampled_from(sorted(model.API.fields) + ["unknown", "who", "is_eligible"])
 front = st.dictionaries(keys, values, max_size=10)
-tags = st.sampled_from(["<Button href='https://a.fr'>x</Button>", "<External href=\"/p\">y</External>", "<NextSteps />",
-                        "<QuestionTree tree='t' question='q' />", "<details><summary>s</summary>", "</details>",
-                        "<iframe src='https://x.fr'>", "<script>", "<External href\"x\">", "`code <b>`", "```\n<x>\n```",
-                        "[a](javascript:x)", "<", ">", "\u00a7\u00a7cmp0\u00a7\u00a7", "\n", "# T", "| a | b |\n|---|---|"])
+tags = st.sampled_from(
+    [
+        "<Button href='https://a.fr'>x</Button>",
+        '<External href="/p">y</External>',
+        "<NextSteps />",
+        "<QuestionTree tree='t' question='q' />",
+        "<details><summary>s</summary>",
+        "</details>",
+        "<iframe src='https://x.fr'>",
+        "<script>",
+        '<External href"x">',
+        "`code <b>`",
+        "```\n<x>\n```",
+        "[a](javascript:x)",
+        "<",
+        ">",
+        "\u00a7\u00a7cmp0\u00a7\u00a7",
+        "\n",
+        "# T",
+        "| a | b |\n|---|---|",
+    ]
+)
 bodies = st.lists(st.one_of(tags, st.text(max_size=20)), max_size=15).map("".join)
 
 
@@ -81,32 +101,76 @@ def test_component_parser(body):
 # shadow ids, refused URLs. Whatever `check` accepts renders, and every choice can be previewed.
 ids = st.sampled_from(["a", "b", "c", "d", "toString", "__proto__", "x y", "", 3])
 val = st.one_of(st.none(), st.booleans(), st.integers(-2, 2), st.text(max_size=5), st.lists(st.integers(), max_size=2))
-scope = st.fixed_dictionaries({"id": ids, "label": st.text(max_size=5), "role": st.sampled_from(["mask", "population", "x", 1])},
-    optional={"fields": st.lists(ids, max_size=3), "applies_to": st.sampled_from(["record", "entries", "z"]),
-              "keeps": st.dictionaries(st.sampled_from(["a", "b"]), val, max_size=2), "requires": st.lists(ids, max_size=2),
-              "withheld": st.booleans(), "aliases": st.lists(st.fixed_dictionaries({"id": ids, "used_by": st.text(max_size=3)}), max_size=2),
-              "rename": st.dictionaries(st.sampled_from(["a", "b"]), st.sampled_from(["c", "toString"]), max_size=2),
-              "replaced_by": st.lists(ids, max_size=2), "warning": st.text(max_size=5), "conflict": st.text(max_size=5)})
-case = st.fixed_dictionaries({"id": ids, "title": st.text(min_size=1, max_size=5), "scopes": st.lists(ids, min_size=1, max_size=3)},
-    optional={"filter": st.text(max_size=5), "replaces": ids})
+scope = st.fixed_dictionaries(
+    {"id": ids, "label": st.text(max_size=5), "role": st.sampled_from(["mask", "population", "x", 1])},
+    optional={
+        "fields": st.lists(ids, max_size=3),
+        "applies_to": st.sampled_from(["record", "entries", "z"]),
+        "keeps": st.dictionaries(st.sampled_from(["a", "b"]), val, max_size=2),
+        "requires": st.lists(ids, max_size=2),
+        "withheld": st.booleans(),
+        "aliases": st.lists(st.fixed_dictionaries({"id": ids, "used_by": st.text(max_size=3)}), max_size=2),
+        "rename": st.dictionaries(st.sampled_from(["a", "b"]), st.sampled_from(["c", "toString"]), max_size=2),
+        "replaced_by": st.lists(ids, max_size=2),
+        "warning": st.text(max_size=5),
+        "conflict": st.text(max_size=5),
+    },
+)
+case = st.fixed_dictionaries(
+    {"id": ids, "title": st.text(min_size=1, max_size=5), "scopes": st.lists(ids, min_size=1, max_size=3)},
+    optional={"filter": st.text(max_size=5), "replaces": ids},
+)
 
 
 def _nested(inner):
-    return st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["a", "b", "e", "toString"]), inner, max_size=3))
+    return st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["a", "b", "e", "toString"]), inner, max_size=3)
+    )
 
 
 record = st.recursive(val, _nested, max_leaves=10)
-version = st.fixed_dictionaries({"id": ids, "label": st.text(max_size=3), "scopes": st.lists(scope, min_size=1, max_size=4)},
-    optional={"status": st.sampled_from(["current", "retired", "x"]), "use_cases": st.lists(case, max_size=3), "entries": st.sampled_from(["e", "a"]),
-              "example": record, "envelope": st.sampled_from(["data", ""]), "body": st.booleans(),
-              "empty_answer": st.fixed_dictionaries({}, optional={"status": st.integers(100, 599), "body": record, "note": st.text(max_size=4)}),
-              "messages": st.dictionaries(st.sampled_from(["no_population", "requires", "zzz"]), st.sampled_from(["x {scope}", "{nope}", "y"]), max_size=2)})
-fc = st.one_of(st.fixed_dictionaries({"versions": st.lists(version, min_size=1, max_size=3)}),
-               st.fixed_dictionaries({"scopes": st.lists(scope, min_size=1, max_size=4)}, optional={"use_cases": st.lists(case, max_size=3), "example": record}))
+version = st.fixed_dictionaries(
+    {"id": ids, "label": st.text(max_size=3), "scopes": st.lists(scope, min_size=1, max_size=4)},
+    optional={
+        "status": st.sampled_from(["current", "retired", "x"]),
+        "use_cases": st.lists(case, max_size=3),
+        "entries": st.sampled_from(["e", "a"]),
+        "example": record,
+        "envelope": st.sampled_from(["data", ""]),
+        "body": st.booleans(),
+        "empty_answer": st.fixed_dictionaries(
+            {}, optional={"status": st.integers(100, 599), "body": record, "note": st.text(max_size=4)}
+        ),
+        "messages": st.dictionaries(
+            st.sampled_from(["no_population", "requires", "zzz"]),
+            st.sampled_from(["x {scope}", "{nope}", "y"]),
+            max_size=2,
+        ),
+    },
+)
+fc = st.one_of(
+    st.fixed_dictionaries({"versions": st.lists(version, min_size=1, max_size=3)}),
+    st.fixed_dictionaries(
+        {"scopes": st.lists(scope, min_size=1, max_size=4)},
+        optional={"use_cases": st.lists(case, max_size=3), "example": record},
+    ),
+)
 
-txt = st.one_of(st.text(max_size=6), st.integers(), st.none(), st.sampled_from(["javascript:x", "/les-api/x", "https://[", "2025-01-01", "<Button href='x'>b</Button>"]))
-notice = st.fixed_dictionaries({}, optional={"date": txt, "title": txt, "text": txt,
-          "link": st.one_of(txt, st.fixed_dictionaries({}, optional={"href": txt, "label": txt, "x": txt}))})
+txt = st.one_of(
+    st.text(max_size=6),
+    st.integers(),
+    st.none(),
+    st.sampled_from(["javascript:x", "/les-api/x", "https://[", "2025-01-01", "<Button href='x'>b</Button>"]),
+)
+notice = st.fixed_dictionaries(
+    {},
+    optional={
+        "date": txt,
+        "title": txt,
+        "text": txt,
+        "link": st.one_of(txt, st.fixed_dictionaries({}, optional={"href": txt, "label": txt, "x": txt})),
+    },
+)
 
 
 def _load_one(tmp_path_factory, meta, body="x\n"):
@@ -114,7 +178,9 @@ def _load_one(tmp_path_factory, meta, body="x\n"):
     (folder / "api").mkdir()
     (folder / "producteurs").mkdir()
     (folder / "producteurs" / "mesri.md").write_text("---\nname: M\n---\n")
-    (folder / "api" / "random.md").write_text("---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n" + body, encoding="utf-8")
+    (folder / "api" / "random.md").write_text(
+        "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n" + body, encoding="utf-8"
+    )
     problems = Problems()
     catalogue = model.load(folder, problems)
     check_clean(problems)
@@ -126,8 +192,9 @@ def _load_one(tmp_path_factory, meta, body="x\n"):
 def test_random_scope_declarations(tmp_path_factory, data, body):
     from generator import pages
 
-    catalogue, problems = _load_one(tmp_path_factory, {"title": "T", "tagline": "t", "producer": "mesri", "is_open": 1,
-                                                       "franceconnect": data}, body)
+    catalogue, problems = _load_one(
+        tmp_path_factory, {"title": "T", "tagline": "t", "producer": "mesri", "is_open": 1, "franceconnect": data}, body
+    )
     if problems.errors:
         return
     pages.pages(catalogue)
@@ -142,8 +209,17 @@ def test_random_scope_declarations(tmp_path_factory, data, body):
 def test_random_notices(tmp_path_factory, notices):
     from generator import pages
 
-    catalogue, problems = _load_one(tmp_path_factory, {
-        "title": "T", "tagline": "t", "producer": "mesri", "is_open": -1, "notices": notices,
-        "access_page": [{"who": ["A"], "is_eligible": 1}], "franceconnect": {"scopes": [{"id": "a", "label": "A", "role": "mask"}]}})
+    catalogue, problems = _load_one(
+        tmp_path_factory,
+        {
+            "title": "T",
+            "tagline": "t",
+            "producer": "mesri",
+            "is_open": -1,
+            "notices": notices,
+            "access_page": [{"who": ["A"], "is_eligible": 1}],
+            "franceconnect": {"scopes": [{"id": "a", "label": "A", "role": "mask"}]},
+        },
+    )
     if not problems.errors:
         pages.pages(catalogue)

@@ -18,13 +18,16 @@ def _read(tmp_path, data: bytes):
 BASE = "---\ntitle: T # a comment\ntagline: x\nlist:\n  - a\nempty: null\n---\nbody line\n"
 
 
-@pytest.mark.parametrize("data", [
-    BASE.encode(),
-    BASE.replace("\n", "\r\n").encode(),                  # CRLF
-    b"\xef\xbb\xbf" + BASE.encode(),                       # UTF-8 BOM
-    BASE.replace("title: T", "title: T   ").encode(),      # trailing spaces
-    BASE.rstrip("\n").encode(),                            # no final newline
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        BASE.encode(),
+        BASE.replace("\n", "\r\n").encode(),  # CRLF
+        b"\xef\xbb\xbf" + BASE.encode(),  # UTF-8 BOM
+        BASE.replace("title: T", "title: T   ").encode(),  # trailing spaces
+        BASE.rstrip("\n").encode(),  # no final newline
+    ],
+)
 def test_oddities_read_alike(tmp_path, data):
     doc, problems = _read(tmp_path, data)
     assert not problems.items
@@ -46,17 +49,20 @@ def test_block_scalar_text_starts_on_next_line(tmp_path):
     assert doc.text_line("d") == 3
 
 
-@pytest.mark.parametrize("data, line, words", [
-    (b"", 1, "vide"),
-    (b"title: no front matter\n", 1, "commencer"),
-    (b"---\ntitle: T\n", 1, "pas ferm"),
-    (b"---\ntitle: [unclosed\n---\n", 3, "YAML invalide"),
-    (b"---\ntitle: A\ntitle: B\n---\n", 3, "clé en double"),
-    (b"---\n- a\n- b\n---\n", 1, "table"),
-    (b"---\ntitle: caf\xe9\n---\n", 2, "UTF-8"),
-])
+@pytest.mark.parametrize(
+    "data, line, words",
+    [
+        (b"", 1, "vide"),
+        (b"title: no front matter\n", 1, "commencer"),
+        (b"---\ntitle: T\n", 1, "pas ferm"),
+        (b"---\ntitle: [unclosed\n---\n", 3, "YAML invalide"),
+        (b"---\ntitle: A\ntitle: B\n---\n", 3, "clé en double"),
+        (b"---\n- a\n- b\n---\n", 1, "table"),
+        (b"---\ntitle: caf\xe9\n---\n", 2, "UTF-8"),
+    ],
+)
 def test_unreadable_files_are_reported_with_a_line(tmp_path, data, line, words):
-    doc, problems = _read(tmp_path, data)
+    _, problems = _read(tmp_path, data)
     assert problems.errors, "expected a problem"
     first = problems.sorted()[0]
     assert first.line == line and words in first.message

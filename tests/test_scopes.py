@@ -4,26 +4,54 @@ import shutil
 
 import pytest
 
-from conftest import CONTENT, seed_path
-
 from generator import model, scopes
 from generator.problems import Problems
 from generator.reading import read
+
+from conftest import CONTENT, seed_path
 
 ETAB_PARIS = {"uai": "0751967F", "nom": "UFR ECONOMIE UNIVERSITE PARIS 1 (75634)"}
 ETAB_TOULOUSE = {"uai": "0313124C", "nom": "Université Toulouse Capitole"}
 ETAB_BORDEAUX = {"uai": "0330023W", "nom": "LYCEE GENERAL ET TECHNOLOGIQUE CAMILLE JULLIAN"}
 IDENTITY = {"nom": "Dupont", "prenom": "Jean", "dateNaissance": "2000-01-01"}
-A = {"statut": "inscrit", "regime": "formation initiale", "dateDebut": "2020-07-01", "dateFin": "2021-08-31",
-     "codeCommune": "75113", "etablissement": ETAB_PARIS}
-B = {"statut": "inscrit", "regime": "formation continue", "dateDebut": "2022-09-01", "dateFin": "2023-08-31",
-     "codeCommune": "31555", "etablissement": ETAB_TOULOUSE}
-C = {"statut": "admis", "regime": "formation initiale", "dateDebut": "2020-07-01", "dateFin": "2021-08-31",
-     "codeCommune": "33063", "etablissement": ETAB_BORDEAUX}
+A = {
+    "statut": "inscrit",
+    "regime": "formation initiale",
+    "dateDebut": "2020-07-01",
+    "dateFin": "2021-08-31",
+    "codeCommune": "75113",
+    "etablissement": ETAB_PARIS,
+}
+B = {
+    "statut": "inscrit",
+    "regime": "formation continue",
+    "dateDebut": "2022-09-01",
+    "dateFin": "2023-08-31",
+    "codeCommune": "31555",
+    "etablissement": ETAB_TOULOUSE,
+}
+C = {
+    "statut": "admis",
+    "regime": "formation initiale",
+    "dateDebut": "2020-07-01",
+    "dateFin": "2021-08-31",
+    "codeCommune": "33063",
+    "etablissement": ETAB_BORDEAUX,
+}
 S1 = {**IDENTITY, "inscriptions": [A]}
 S2 = {**IDENTITY, "inscriptions": [A, B, C]}
-A_OUT = {"statut": "inscrit", "regime": "formation initiale", "dateDebutInscription": "2020-07-01", "dateFinInscription": "2021-08-31"}
-B_OUT = {"statut": "inscrit", "regime": "formation continue", "dateDebutInscription": "2022-09-01", "dateFinInscription": "2023-08-31"}
+A_OUT = {
+    "statut": "inscrit",
+    "regime": "formation initiale",
+    "dateDebutInscription": "2020-07-01",
+    "dateFinInscription": "2021-08-31",
+}
+B_OUT = {
+    "statut": "inscrit",
+    "regime": "formation continue",
+    "dateDebutInscription": "2022-09-01",
+    "dateFinInscription": "2023-08-31",
+}
 
 # mesri_identite was not in the seed's V2 form; the vectors that use it declare it next to the seed's scopes.
 IDENTITE = scopes.Scope(id="mesri_identite", label="Identité", role="mask", fields=["nom", "prenom", "dateNaissance"])
@@ -47,13 +75,36 @@ def v3(scope_set):
 
 VECTORS = [
     ("S1 formation initiale", S1, ["mesri_inscription_etudiant"], {"inscriptions": [A_OUT]}),
-    ("S1 initiale + établissements + identité", S1, ["mesri_inscription_etudiant", "mesri_etablissements", "mesri_identite"],
-     {**IDENTITY, "inscriptions": [{**A_OUT, "etablissement": ETAB_PARIS, "codeCommune": "75113"}]}),
+    (
+        "S1 initiale + établissements + identité",
+        S1,
+        ["mesri_inscription_etudiant", "mesri_etablissements", "mesri_identite"],
+        {**IDENTITY, "inscriptions": [{**A_OUT, "etablissement": ETAB_PARIS, "codeCommune": "75113"}]},
+    ),
     ("S1 formation continue only", S1, ["mesri_inscription_autre"], {"inscriptions": []}),
-    ("S2 initiale + continue", S2, ["mesri_inscription_etudiant", "mesri_inscription_autre"], {"inscriptions": [A_OUT, B_OUT]}),
-    ("S2 admission + établissements", S2, ["mesri_admission", "mesri_etablissements"],
-     {"inscriptions": [{"statut": "admis", "regime": "formation initiale", "dateDebutAdmission": "2020-07-01",
-                        "dateFinAdmission": "2021-08-31", "etablissement": ETAB_BORDEAUX, "codeCommune": "33063"}]}),
+    (
+        "S2 initiale + continue",
+        S2,
+        ["mesri_inscription_etudiant", "mesri_inscription_autre"],
+        {"inscriptions": [A_OUT, B_OUT]},
+    ),
+    (
+        "S2 admission + établissements",
+        S2,
+        ["mesri_admission", "mesri_etablissements"],
+        {
+            "inscriptions": [
+                {
+                    "statut": "admis",
+                    "regime": "formation initiale",
+                    "dateDebutAdmission": "2020-07-01",
+                    "dateFinAdmission": "2021-08-31",
+                    "etablissement": ETAB_BORDEAUX,
+                    "codeCommune": "33063",
+                }
+            ]
+        },
+    ),
     ("S2 établissements alone: no enrolment data", S2, ["mesri_etablissements"], {}),
 ]
 
@@ -64,18 +115,41 @@ def test_v2_vectors(v2, name, record, ids, expected):
 
 
 # V3 records: the facts file's S1 and S2 in V3's shape (S2 (c) is admitted, not enrolled).
-A3 = {"date_debut": "2020-07-01", "date_fin": "2021-08-31", "est_inscrit": True, "code_cog_insee_commune": "75113",
-      "regime_formation": {"libelle": "formation initiale", "code": "RF1"}, "etablissement_etudes": ETAB_PARIS}
-B3 = {"date_debut": "2022-09-01", "date_fin": "2023-08-31", "est_inscrit": True, "code_cog_insee_commune": "31555",
-      "regime_formation": {"libelle": "formation continue", "code": "RF5"}, "etablissement_etudes": ETAB_TOULOUSE}
-C3 = {"date_debut": "2020-07-01", "date_fin": "2021-08-31", "est_inscrit": False, "code_cog_insee_commune": "33063",
-      "regime_formation": {"libelle": "formation initiale", "code": "RF1"}, "etablissement_etudes": ETAB_BORDEAUX}
+A3 = {
+    "date_debut": "2020-07-01",
+    "date_fin": "2021-08-31",
+    "est_inscrit": True,
+    "code_cog_insee_commune": "75113",
+    "regime_formation": {"libelle": "formation initiale", "code": "RF1"},
+    "etablissement_etudes": ETAB_PARIS,
+}
+B3 = {
+    "date_debut": "2022-09-01",
+    "date_fin": "2023-08-31",
+    "est_inscrit": True,
+    "code_cog_insee_commune": "31555",
+    "regime_formation": {"libelle": "formation continue", "code": "RF5"},
+    "etablissement_etudes": ETAB_TOULOUSE,
+}
+C3 = {
+    "date_debut": "2020-07-01",
+    "date_fin": "2021-08-31",
+    "est_inscrit": False,
+    "code_cog_insee_commune": "33063",
+    "regime_formation": {"libelle": "formation initiale", "code": "RF1"},
+    "etablissement_etudes": ETAB_BORDEAUX,
+}
 IDENTITE3 = {"nom_naissance": "Dupont", "prenom": "Jean", "date_naissance": "2000-01-01"}
 S1_3 = {"identite": IDENTITE3, "admissions": [A3]}
 S2_3 = {"identite": IDENTITE3, "admissions": [A3, B3, C3]}
 DATES = [{"date_debut": e["date_debut"], "date_fin": e["date_fin"]} for e in (A3, B3, C3)]
-ALL_FC = ["mesri_admissions", "mesri_admission_inscrit", "mesri_admission_regime_formation",
-          "mesri_admission_commune_etudes", "mesri_admission_etablissement_etudes"]
+ALL_FC = [
+    "mesri_admissions",
+    "mesri_admission_inscrit",
+    "mesri_admission_regime_formation",
+    "mesri_admission_commune_etudes",
+    "mesri_admission_etablissement_etudes",
+]
 
 
 def test_v3_1_base_scope_returns_every_admission(v3):
@@ -95,11 +169,15 @@ def test_v3_4_sub_scope_alone_gets_its_base(v3):
     assert v3.resolve(["mesri_admission_inscrit"]) == ["mesri_admissions", "mesri_admission_inscrit"]
     assert v3.required(["mesri_admission_inscrit"]) == [("mesri_admission_inscrit", "mesri_admissions")]
     # the explanation holds while the choice does, not only on the click that added the base
-    assert v3.required(["mesri_admissions", "mesri_admission_inscrit"]) == [("mesri_admission_inscrit", "mesri_admissions")]
+    assert v3.required(["mesri_admissions", "mesri_admission_inscrit"]) == [
+        ("mesri_admission_inscrit", "mesri_admissions")
+    ]
     assert "mesri_admissions" in v3.warnings(["mesri_admission_inscrit"])[0]
     assert v3.scope_string(["mesri_admission_inscrit"]).endswith("mesri_admissions mesri_admission_inscrit")
     # without the chooser's help, the API would send no admissions key at all
-    bare = scopes.Version(**{**v3.__dict__, "scopes": [scopes.Scope(**{**s.__dict__, "requires": []}) for s in v3.scopes]})
+    bare = scopes.Version(
+        **{**v3.__dict__, "scopes": [scopes.Scope(**{**s.__dict__, "requires": []}) for s in v3.scopes]}
+    )
     assert "admissions" not in bare.preview(["mesri_admission_inscrit"], S1_3)
 
 
@@ -127,8 +205,16 @@ def test_v2_answers_404_whenever_no_enrolment_is_kept(v2):
 
 def test_errors_and_call_are_content(v3, v2):
     codes = {(e["status"], e["code"]) for e in v3.errors}
-    assert {(401, "50001"), (401, "50002"), (401, "50003"), (403, "00100"), (404, "25003"), (422, "00203"),
-            (422, "00210"), (429, "00429")} <= codes
+    assert {
+        (401, "50001"),
+        (401, "50002"),
+        (401, "50003"),
+        (403, "00100"),
+        (404, "25003"),
+        (422, "00203"),
+        (422, "00210"),
+        (429, "00429"),
+    } <= codes
     assert v3.error_status({"errors": [{"code": "25003", "title": "x"}]}) == 404
     assert v3.error_status({"errors": [{"code": "99999"}]}) == 0  # an error, of a status the content does not know
     assert v3.error_status({"data": {"admissions": []}}) is None
@@ -181,14 +267,21 @@ def test_migration_keeps_what_v2_returned(scope_set):
         assert needs <= set(v3.resolve(new.scopes)), (old.id, new.id)
         fi_only = "mesri_inscription_etudiant" in old.scopes and "mesri_inscription_autre" not in old.scopes
         if fi_only:
-            assert any(c.get("field") == "regime_formation.code" and set(c["in"]) == {"RF1", "RF2", "RF3", "RF4"}
-                       for c in new.rule), new.id
+            assert any(
+                c.get("field") == "regime_formation.code" and set(c["in"]) == {"RF1", "RF2", "RF3", "RF4"}
+                for c in new.rule
+            ), new.id
     assert scope_set.forward(v2, ["mesri_inscription_etudiant", "mesri_etablissements"])["use_case"] == "aide-locale"
     admitted = next(c for c in v3.use_cases if c.id == "etudiants-admis")
-    assert scope_set.forward(v2, ["mesri_admission"]) == {"scopes": v3.resolve(admitted.scopes), "use_case": "etudiants-admis"}
+    assert scope_set.forward(v2, ["mesri_admission"]) == {
+        "scopes": v3.resolve(admitted.scopes),
+        "use_case": "etudiants-admis",
+    }
     loose = scope_set.forward(v2, ["mesri_etablissements"])
-    assert loose == {"scopes": ["mesri_admissions", "mesri_admission_commune_etudes", "mesri_admission_etablissement_etudes"],
-                     "use_case": ""}
+    assert loose == {
+        "scopes": ["mesri_admissions", "mesri_admission_commune_etudes", "mesri_admission_etablissement_etudes"],
+        "use_case": "",
+    }
 
 
 def test_naming_conflict_is_content(v3):
@@ -231,8 +324,10 @@ def test_migration_covers_every_v2_scope_and_use_case(scope_set):
 
 def test_scope_string_is_stable(v2):
     case = next(c for c in v2.use_cases if c.id == "etudiants-departement")
-    expected = ("openid given_name family_name birthdate gender birthplace birthcountry "
-                "mesri_inscription_etudiant mesri_inscription_autre mesri_etablissements")
+    expected = (
+        "openid given_name family_name birthdate gender birthplace birthcountry "
+        "mesri_inscription_etudiant mesri_inscription_autre mesri_etablissements"
+    )
     assert v2.scope_string(case.scopes) == expected
     assert v2.scope_string(list(reversed(case.scopes))) == expected
 
@@ -240,7 +335,10 @@ def test_scope_string_is_stable(v2):
 def test_authorize_url(v3):
     url = v3.authorize_url(["mesri_admissions"])
     assert url.startswith("https://fcp-low.integ01.dev-franceconnect.fr/api/v2/authorize?response_type=code&")
-    assert "scope=openid%20given_name%20family_name%20birthdate%20gender%20birthplace%20birthcountry%20mesri_admissions" in url
+    assert (
+        "scope=openid%20given_name%20family_name%20birthdate%20gender%20birthplace%20birthcountry%20mesri_admissions"
+        in url
+    )
     for part in ("acr_values=eidas1", "client_id=", "redirect_uri=", "state=", "nonce="):
         assert part in url
 
@@ -296,7 +394,8 @@ franceconnect:
     problems = Problems()
     catalogue = model.load(tmp_path, problems)
     assert [str(p).split(": ", 1)[1] for p in problems.errors] == [
-        "franceconnect.use_cases[0].scopes[1]: scope « x_unknown » non déclaré"]
+        "franceconnect.use_cases[0].scopes[1]: scope « x_unknown » non déclaré"
+    ]
     found = catalogue.apis["bourse"].scopes
     record = {"droits": [{"boursier": True, "echelon": 3, "ville": "Lyon"}, {"boursier": False, "echelon": 0}]}
     assert found.current.preview(["x_boursier", "x_ville"], record) == {"droits": [{"echelon": 3, "ville": "Lyon"}]}

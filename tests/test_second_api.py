@@ -10,10 +10,10 @@ import re
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import CONTENT
-
 from generator import model
 from generator.problems import Problems
+
+from conftest import CONTENT
 
 GRANT = "les-api/api-statut-etudiant-boursier/"
 SEED = "les-api/api-statut-etudiant/"
@@ -38,11 +38,15 @@ def test_two_apis_with_choosers(site):
         assert page(site, api + "scopes").css_first("[data-scope-chooser]"), api
         assert json.loads((site / api / "scopes.json").read_text(encoding="utf-8"))["versions"], api
     data = json.loads((site / GRANT / "scopes.json").read_text(encoding="utf-8"))
-    assert [(v["id"], v["status"]) for v in data["versions"]] == [("v4", "current"), ("v3", "deprecated"), ("v2", "retired")]
+    assert [(v["id"], v["status"]) for v in data["versions"]] == [
+        ("v4", "current"),
+        ("v3", "deprecated"),
+        ("v2", "retired"),
+    ]
     assert [v["status_label"] for v in data["versions"]] == ["en service", "dépréciée, encore servie", "retirée"]
 
 
-@pytest.mark.parametrize("size", range(0, 9))
+@pytest.mark.parametrize("size", range(9))
 def test_every_subset_previews_the_example(grant, size):
     v4 = grant.current
     example = v4.example
@@ -80,7 +84,10 @@ def test_three_states_read_right_everywhere(site):
 def test_conflicts_are_shown_as_such(site):
     doc = page(site, GRANT + "scopes")
     boxes = {node.attributes["id"]: words(node) for node in doc.css(".scope-conflict")}
-    assert "DataPass" in boxes["conflit-v4-cnous_statut_bourse"] and "FranceConnect" in boxes["conflit-v4-cnous_statut_bourse"]
+    assert (
+        "DataPass" in boxes["conflit-v4-cnous_statut_bourse"]
+        and "FranceConnect" in boxes["conflit-v4-cnous_statut_bourse"]
+    )
     assert "DataPass" in boxes["conflit-v4-cnous_ine"] and "FranceConnect" in boxes["conflit-v4-cnous_ine"]
 
 
@@ -144,5 +151,7 @@ def test_the_chooser_equals_the_model(page, server, grant, version_id, sizes):
             assert page.eval_on_selector_all("input[name=version]:checked", "e => e.map(x => x.value)") == [version_id]
             answer = version.answer(combo)
             assert json.loads(page.locator('[data-output="preview"]').inner_text()) == answer["body"], combo
-            assert page.locator('[data-output="answer-note"]').inner_text().startswith(f"HTTP {answer['status']}."), combo
+            assert page.locator('[data-output="answer-note"]').inner_text().startswith(f"HTTP {answer['status']}."), (
+                combo
+            )
             assert page.locator('[data-output="warnings"] li').all_inner_texts() == version.warnings(combo), combo

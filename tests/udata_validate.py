@@ -18,11 +18,12 @@ with app.app_context():
     from udata.api_fields import patch
     from udata.core.dataservices.models import Dataservice
 
-    bodies = json.load(open(sys.argv[1], encoding="utf-8"))
+    with open(sys.argv[1], encoding="utf-8") as file:
+        bodies = json.load(file)
     refused = []
     for body in bodies:
         try:
             patch(Dataservice(), body).validate()
-        except Exception as exc:  # noqa: BLE001 - every refusal is reported, whatever udata raises
+        except Exception as exc:
             refused.append(f"{body.get('title')}: {type(exc).__name__}: {exc}")
     print(json.dumps({"checked": len(bodies), "refused": refused}, ensure_ascii=False))
