@@ -39,6 +39,10 @@ $(CHROMIUM):
 test: $(STAMP) $(CHROMIUM)
 	$(PY) -m pytest -q
 
+# The inner loop: no browser, nothing slow, no network (about a minute).
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not browser and not slow and not network"
+
 bench: $(STAMP) $(CHROMIUM)
 	$(PY) tests/bench.py
 

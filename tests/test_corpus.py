@@ -13,6 +13,8 @@ from generator.reading import read
 
 from conftest import CORPUS, axe, build, serve
 
+pytestmark = pytest.mark.slow  # real builds of the two corpora
+
 SNAPSHOTS = ["api.gouv.fr-2022-09", "api.gouv.fr-2026-01"]
 
 

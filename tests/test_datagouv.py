@@ -208,7 +208,8 @@ def udata_python(tmp_path_factory) -> Path:
     return venv / "bin/python"
 
 
-@pytest.mark.browser  # slow: a venv of its own (see the marker's note in pyproject.toml)
+@pytest.mark.slow
+@pytest.mark.network  # installs udata in a venv of its own
 def test_udata_accepts_every_2026_body(corpus_2026, udata_python, tmp_path):
     _, site = corpus_2026
     report = subprocess.run(

@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from conftest import CONTENT, ROOT, serve
 
-pytestmark = pytest.mark.browser  # needs pip's registry (or its cache) and Chromium
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.network]  # a wheel, a venv, Chromium
 
 
 def run(*command, cwd=None):

@@ -163,6 +163,7 @@ def test_commands_work_from_any_folder_without_mkdocs_yml(tmp_path):
     assert "configuration invalide" not in missing.stdout
 
 
+@pytest.mark.slow
 def test_serve_shows_every_problem_on_every_page_even_the_broken_one(tmp_path):
     """A real `mkdocs serve`: the box lists errors and warnings, on the broken file's own address too, and goes away
     once the content is fixed. Read over HTTP with selectolax: a dev server's live-reload page never goes idle."""

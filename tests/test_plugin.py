@@ -8,6 +8,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 import yaml
 
 from generator.plugin import CataloguePlugin
@@ -121,6 +122,7 @@ def _fetch_until(url: str, wanted, deadline: float = 90) -> str:
     raise AssertionError(f"{url} never reached the expected state; last page:\n{text[:2000]}")
 
 
+@pytest.mark.slow
 def test_serve_shows_the_problems_and_keeps_serving(tmp_path):
     """Started with a broken file, serve builds the rest and shows the problem on every page; a new
     error appears after the edit, and the box goes away once the content is fixed."""

@@ -3,6 +3,7 @@
 import string
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -55,6 +56,7 @@ def check_clean(problems: Problems):
         assert str(problem).startswith(f"{problem.path}:{problem.line}: ")
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(meta=front, body=bodies)
 def test_random_front_matter_and_body(tmp_path_factory, meta, body):
@@ -187,6 +189,7 @@ def _load_one(tmp_path_factory, meta, body="x\n"):
     return catalogue, problems
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=fc, body=st.sampled_from(["", "### Scopes à transmettre à FranceConnect\n\n- A : `a`\n- B : `zz`\n"]))
 def test_random_scope_declarations(tmp_path_factory, data, body):
