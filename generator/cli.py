@@ -12,7 +12,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from . import components, model
+from . import components, model, pages
 from .pages import RenderError
 from .problems import CATEGORIES, Problems
 
@@ -78,24 +78,6 @@ def _with_content(entry, content: Path):
 
 
 @contextlib.contextmanager
-def _already_reported(problems: Problems):
-    """The plugin logs the content's problems too: those printed above are not printed twice."""
-    seen = {str(problem) for problem in problems.items}
-
-    class Filter(logging.Filter):
-        def filter(self, record):
-            return record.getMessage() not in seen
-
-    plugin_log = logging.getLogger("mkdocs.plugins.api-catalogue")
-    dedupe = Filter()
-    plugin_log.addFilter(dedupe)
-    try:
-        yield
-    finally:
-        plugin_log.removeFilter(dedupe)
-
-
-@contextlib.contextmanager
 def _build_date(catalogue: model.Catalogue):
     """MkDocs dates the sitemap (and its gzip header) from SOURCE_DATE_EPOCH: take it from the content, so two
     builds of the same content are byte-identical. Only for this build, unless the caller set it."""
@@ -110,22 +92,18 @@ def _build_date(catalogue: model.Catalogue):
 
 def check(content: Path, iframe_hosts=components.IFRAME_HOSTS, config=None) -> tuple[model.Catalogue, Problems]:
     """The content's problems; with the MkDocs `config` the build will use, the exports' and the configuration's
-    too: what `check` accepts, `build --strict` builds."""
-    problems = Problems()  # each file is loaded behind Problems.guard: nesting is reported per file
-    catalogue = model.load(content, problems, iframe_hosts)
-    if config is not None:
-        from . import pages
-
-        options = config.plugins[PLUGIN].config
-        home = not (Path(config.docs_dir) / "index.md").is_file()
-        problems.items += pages.site_problems(
-            catalogue,
-            site_url=config.site_url or "",
-            featured=options.featured,
-            home=home,
-            config_file=Path(config.config_file_path or "mkdocs.yml"),
-        ).items
-    return catalogue, problems
+    too: what `check` accepts, `build` builds."""
+    if config is None:
+        problems = Problems()  # each file is loaded behind Problems.guard: nesting is reported per file
+        return model.load(content, problems, iframe_hosts), problems
+    return pages.load_site(
+        content,
+        iframe_hosts,
+        site_url=config.site_url or "",
+        featured=config.plugins[PLUGIN].config.featured,
+        home=not (Path(config.docs_dir) / "index.md").is_file(),
+        config_file=Path(config.config_file_path or "mkdocs.yml"),
+    )
 
 
 def _missing_content(content: Path) -> str | None:
@@ -165,7 +143,8 @@ def build(content: Path, site_dir: Path, strict: bool, config_file: Path) -> int
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-staging-{os.getpid()}-", dir=site_dir.parent))
     try:
         config["site_dir"] = str(staging)
-        with _build_date(catalogue), _already_reported(problems):
+        config.plugins[PLUGIN].loaded = (catalogue, problems)  # reported above: the build does not load it again
+        with _build_date(catalogue):
             mkdocs_build(config)
     except (MkDocsException, OSError) as exc:
         shutil.rmtree(staging, ignore_errors=True)

@@ -486,6 +486,20 @@ def api_summary(api: Api) -> dict:
     }
 
 
+def load_site(
+    content: Path, iframe_hosts, *, site_url: str, featured: str | None, home: bool, config_file: Path
+) -> tuple[Catalogue, Problems]:
+    """The catalogue and every problem a build reports: the content's, the exports' and the configuration's."""
+    from . import model
+
+    problems = Problems()
+    catalogue = model.load(content, problems, iframe_hosts)
+    problems.items += site_problems(
+        catalogue, site_url=site_url, featured=featured, home=home, config_file=config_file
+    ).items
+    return catalogue, problems
+
+
 def site_problems(
     catalogue: Catalogue, *, site_url: str, featured: str | None, home: bool, config_file: Path
 ) -> Problems:

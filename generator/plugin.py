@@ -18,7 +18,7 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
 from . import components, model, pages
-from .problems import ERROR, Problems
+from .problems import ERROR
 
 log = logging.getLogger("mkdocs.plugins.api-catalogue")
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -52,6 +52,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.catalogue: model.Catalogue | None = None
         self.serving = False
         self.banner = ""  # under `mkdocs serve`, the content's errors, shown on every page
+        self.loaded: tuple | None = None  # (catalogue, problems) that the CLI loaded and reported: one load a build
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -68,22 +69,25 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_files(self, files: Files, /, *, config) -> Files:
         if not self.config.enabled:
             return files
-        problems = Problems()
-        catalogue = model.load(Path(self.config.content), problems, self.config.iframe_hosts)
-        if problems.errors and not self.serving:
-            raise PluginError("contenu invalide :\n" + "\n".join(str(p) for p in problems.sorted()))
-        for problem in problems.sorted():
-            (log.error if problem.severity == ERROR else log.warning)(str(problem))
+        home = files.get_file_from_path("index.md") is None
+        if self.loaded is not None:
+            catalogue, problems = self.loaded
+            self.loaded = None  # for this build only
+        else:
+            catalogue, problems = pages.load_site(
+                Path(self.config.content),
+                self.config.iframe_hosts,
+                site_url=config.site_url or "",
+                featured=self.config.featured,
+                home=home,
+                config_file=Path(config.config_file_path or "mkdocs.yml"),
+            )
+            if problems.errors and not self.serving:
+                raise PluginError("contenu invalide :\n" + "\n".join(str(p) for p in problems.sorted()))
+            for problem in problems.sorted():
+                (log.error if problem.severity == ERROR else log.warning)(str(problem))
         custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         env = pages.environment(custom_dir, config.use_directory_urls)
-        home = files.get_file_from_path("index.md") is None
-        beyond = pages.site_problems(
-            catalogue,
-            site_url=config.site_url or "",
-            featured=self.config.featured,
-            home=home,
-            config_file=Path(config.config_file_path or "mkdocs.yml"),
-        )
         try:
             rendered = pages.pages(
                 catalogue,
@@ -103,9 +107,6 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             files.append(File.generated(config, src, content=f"# {page.title}\n", inclusion=InclusionLevel.NOT_IN_NAV))
         for path, text in pages.exports(catalogue, config.site_url or "").items():
             files.append(File.generated(config, path, content=text))
-        for problem in beyond.sorted():
-            log.warning(str(problem))
-        problems.items += beyond.items
         # Serving, a maintainer keeps editing: build what is valid and show every problem, rather than stop.
         self.banner = pages.problems_banner(env, problems) if self.serving and problems.items else ""
         if not config.site_url:

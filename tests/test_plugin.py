@@ -177,3 +177,22 @@ def test_an_unknown_featured_api_is_reported_and_the_home_links_only_to_real_pag
     assert f"{path}:{line}: avertissement : featured: « api-absente »" in checked.stdout
     home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert 'href="les-api/"' in home and "demande-acces" not in home.split("md-content")[1]
+
+
+def test_a_build_loads_the_content_once_and_prints_each_problem_once(tmp_path, monkeypatch, capsys):
+    from generator import cli, model
+
+    content = seed_content(tmp_path / "content")
+    (content / "api" / "api-statut-etudiant.md").write_text(
+        (content / "api" / "api-statut-etudiant.md")
+        .read_text(encoding="utf-8")
+        .replace("themes:", "clef_inconnue: 1\nthemes:", 1),
+        encoding="utf-8",
+    )
+    loads = []
+    real = model.load
+    monkeypatch.setattr(model, "load", lambda *args, **kwargs: loads.append(args[0]) or real(*args, **kwargs))
+    assert cli.main(["build", "--content", str(content), "--site-dir", str(tmp_path / "site")]) == 0
+    assert len(loads) == 1
+    err = capsys.readouterr().err
+    assert err.count("clef_inconnue: clé inconnue") == 1, err
