@@ -19,7 +19,7 @@ from urllib.parse import unquote
 import markdown
 import nh3
 
-from . import characters, urls
+from . import addresses, characters, urls
 from .problems import Problems
 
 IFRAME_HOSTS = ("data.enseignementsup-recherche.gouv.fr",)
@@ -597,11 +597,11 @@ class Links:
         # Our heading ids are slugs: bring api.gouv.fr-style fragments (with accents, ’) to the same form.
         fragment = f"#{slugify(unquote(raw_fragment))}" if raw_fragment else ""
         if segments in (["rechercher-api"], ["les-api"]):
-            return self.page(f"les-api/{fragment}")
+            return self.page(addresses.page("catalogue") + fragment)
         if len(segments) >= 2 and segments[0] == "les-api" and segments[1] in self.slugs:
             return self.page(f"{'/'.join(segments)}/{fragment}")
         if len(segments) == 2 and segments[0] == "producteurs" and segments[1] in self.producers:
-            return self.page(f"producteurs/{segments[1]}/{fragment}")
+            return self.page(addresses.page("producer", segments[1]) + fragment)
         return None
 
     def filter(self, tag: str, attr: str, value: str) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from . import components, urls
+from . import addresses, components, urls
 from .audiences import CONDITION_LABELS, Audiences
 from .model import Api, Catalogue
 from .problems import Problems
@@ -94,7 +94,7 @@ def dataservice(api: Api, audiences: Audiences, links: components.Links, site_ur
             access.route.href,
         )
     elif access.audiences and site_url:
-        body["authorization_request_url"] = f"{site_url}{api.url}demande-acces/"
+        body["authorization_request_url"] = site_url + addresses.page("access", api.slug)
     tags = _tags(api)
     if tags:
         body["tags"] = tags
@@ -208,7 +208,7 @@ def dcat(bodies: list[dict], site_url: str, roles: dict | None = None) -> str:
     graph.add((catalog, RDF.type, DCAT.Catalog))
     for body in bodies:
         extras = body["extras"]["apigouv"]
-        node = URIRef(extras.get("page") or site[f"les-api/{extras['slug']}"])
+        node = URIRef(extras.get("page") or site[addresses.page("api", extras["slug"])])
         graph.add((catalog, DCAT.service, node))
         graph.add((node, RDF.type, DCAT.DataService))
         graph.add((node, DCTERMS.identifier, Literal(extras["slug"])))
@@ -242,7 +242,9 @@ def dcat(bodies: list[dict], site_url: str, roles: dict | None = None) -> str:
             graph.add((statement, RDFS.label, Literal(rights, lang="fr")))
             if "authorization_request_url" in body:
                 graph.add((statement, RDFS.seeAlso, URIRef(body["authorization_request_url"])))
-        publisher = URIRef(site[f"producteurs/{extras['producer_slug']}/"])  # stable: builds stay byte-identical
+        publisher = URIRef(
+            site[addresses.page("producer", extras["producer_slug"])]
+        )  # stable: builds stay byte-identical
         graph.add((node, DCTERMS.publisher, publisher))
         graph.add((publisher, RDF.type, FOAF.Organization))
         graph.add((publisher, FOAF.name, Literal(extras["producer"])))

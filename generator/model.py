@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import audiences, characters, components, eligibility, scopes
+from . import addresses, audiences, characters, components, eligibility, scopes
 from .problems import Problems
 from .reading import Document, inside, read
 from .spec import SLUG, Field, Int, List, Map, Num, Str, record
@@ -279,7 +279,7 @@ class Producer(
 ):
     @property
     def url(self) -> str:
-        return f"producteurs/{self.slug}/"
+        return addresses.page("producer", self.slug)
 
 
 @dataclass
@@ -312,7 +312,7 @@ class Api:
 
     @property
     def url(self) -> str:
-        return f"les-api/{self.slug}/"
+        return addresses.page("api", self.slug)
 
     @property
     def openness(self) -> str:

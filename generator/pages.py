@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
-from . import audiences, components, datagouv, schema
+from . import addresses, audiences, components, datagouv, schema
 from .components import Embed, Links, NextSteps, RelatedMark, TreeRef, VersionMark
 from .eligibility import resolve
 from .model import Api, Catalogue, Producer, content_files
@@ -51,15 +51,20 @@ ACCESS = {
 }
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Page:
-    src: str  # Markdown source path MkDocs will see, e.g. "les-api/x/index.md"
+    kind: str  # a page kind of addresses.PAGES: where the page lives, which sidebars it hides
+    slug: str = ""  # the API's or producer's, for the kinds that have one
     title: str
     html: str
     toc: list = field(default_factory=list)
     description: str = ""
-    kind: str = "page"  # api | access | scopes | producer | catalogue
     anchor: str = ""  # the h1's id: the TOC's root, and the theme's "Aller au contenu" target
+
+    @property
+    def src(self) -> str:
+        """The Markdown source path MkDocs sees, e.g. "les-api/x/index.md"."""
+        return addresses.source(self.kind, self.slug)
 
     @property
     def hide(self) -> list[str]:
@@ -99,6 +104,7 @@ def environment(custom_dir: Path | None = None, directory_urls: bool = True) -> 
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,
     )
+    env.globals["address"] = addresses.page
     env.globals.update(
         VERDICTS=VERDICTS, ACCESS=ACCESS, CONDITION_LABELS=audiences.CONDITION_LABELS, directory_urls=directory_urls
     )
@@ -197,7 +203,7 @@ class Renderer:
         if isinstance(block, RelatedMark):
             other = self.catalogue.apis.get(block.slug)
             return self.env.get_template("related_mark.html").render(
-                href=self.href(f"/les-api/{block.slug}"), title=other.title if other else block.title
+                href=self.href("/" + addresses.page("api", block.slug)), title=other.title if other else block.title
             )
         if isinstance(block, VersionMark):
             return self.env.get_template("version_mark.html").render(mark=block, api=self.api, r=self)
@@ -257,7 +263,9 @@ def api_page(env, catalogue: Catalogue, api: Api) -> Page:
     intro = r.markup(api.intro) if api.intro else ""
     details = {key: r.markup(markup) for key, markup in api.details.items()}
     html = _render(env, "api.html", api=api, body=body, intro=intro, details=details, r=r, notices=_notices(r, api))
-    return Page(api.url + "index.md", api.title, html, toc, api.tagline, "api", api.slug)
+    return Page(
+        kind="api", slug=api.slug, title=api.title, html=html, toc=toc, description=api.tagline, anchor=api.slug
+    )
 
 
 def access_page(env, catalogue: Catalogue, api: Api) -> Page:
@@ -268,15 +276,8 @@ def access_page(env, catalogue: Catalogue, api: Api) -> Page:
     ]
     unpaired = [(entry, r.markup(entry.description)) for entry in api.history.unpaired] if api.history else []
     html = _render(env, "access.html", api=api, audiences=audiences, unpaired=unpaired, r=r, notices=_notices(r, api))
-    return Page(
-        api.url + "demande-acces/index.md",
-        f"Demande d'habilitation {api.title}",
-        html,
-        [],
-        api.tagline,
-        "access",
-        "demande-acces",
-    )
+    title = f"Demande d'habilitation {api.title}"
+    return Page(kind="access", slug=api.slug, title=title, html=html, description=api.tagline, anchor="demande-acces")
 
 
 def scopes_sections(scope_set) -> dict[str, str]:
@@ -318,16 +319,22 @@ def scopes_page(env, catalogue: Catalogue, api: Api) -> Page:
         results=results,
     )
     toc = [{"level": 2, "id": anchor, "name": name, "children": []} for anchor, name in sections.items()]
-    return Page(
-        api.url + "scopes/index.md", f"Scopes FranceConnect – {api.title}", html, toc, api.tagline, "scopes", "scopes"
-    )
+    title = f"Scopes FranceConnect – {api.title}"
+    return Page(kind="scopes", slug=api.slug, title=title, html=html, toc=toc, description=api.tagline, anchor="scopes")
 
 
 def producer_page(env, catalogue: Catalogue, producer: Producer) -> Page:
     r = Renderer(env, catalogue, 2)
     body = r.markup(producer.body) if producer.body else ""
     html = _render(env, "producer.html", producer=producer, body=body, r=r)
-    return Page(producer.url + "index.md", producer.name, html, [], producer.short, "producer", "producteur")
+    return Page(
+        kind="producer",
+        slug=producer.slug,
+        title=producer.name,
+        html=html,
+        description=producer.short,
+        anchor="producteur",
+    )
 
 
 def catalogue_page(env, catalogue: Catalogue) -> Page:
@@ -335,7 +342,8 @@ def catalogue_page(env, catalogue: Catalogue) -> Page:
     apis = sorted(catalogue.apis.values(), key=lambda a: components.slugify(a.title))
     roles = catalogue.audiences.roles if catalogue.describes_audiences else {}
     html = _render(env, "catalogue.html", apis=apis, themes=catalogue.themes, roles=roles, r=r)
-    return Page("les-api/index.md", "Les API", html, [], "Toutes les API du catalogue", "catalogue", "les-api")
+    description = "Toutes les API du catalogue"
+    return Page(kind="catalogue", title="Les API", html=html, description=description, anchor="les-api")
 
 
 def problems_banner(env, problems) -> str:
@@ -352,7 +360,7 @@ def unreadable_pages(env, content: Path, catalogue: Catalogue, problems: Problem
         if path.stem not in catalogue.apis:
             mine = [p for p in problems.sorted() if Path(p.path).name == path.name]
             html = _render(env, "unreadable.html", path=path, problems=mine)
-            out.append(Page(f"les-api/{path.stem}/index.md", path.stem, html, [], "", "api", path.stem))
+            out.append(Page(kind="api", slug=path.stem, title=path.stem, html=html, anchor=path.stem))
     return out
 
 
@@ -386,14 +394,9 @@ def eligibility_page(env, catalogue: Catalogue) -> Page:
         {"level": 2, "id": role, "name": spec["label"], "children": []}
         for role, spec in catalogue.audiences.roles.items()
     ]
+    description = "Les API du catalogue que chaque profil peut demander"
     return Page(
-        "eligibilite/index.md",
-        "Qui êtes-vous ?",
-        html,
-        toc,
-        "Les API du catalogue que chaque profil peut demander",
-        "eligibility",
-        "eligibilite",
+        kind="eligibility", title="Qui êtes-vous ?", html=html, toc=toc, description=description, anchor="eligibilite"
     )
 
 
@@ -415,7 +418,7 @@ def home_page(env, catalogue: Catalogue, site_name: str, site_description: str, 
         counts=counts,
         r=r,
     )
-    return Page("index.md", "Accueil", html, [], site_description, "home", "accueil")
+    return Page(kind="home", title="Accueil", html=html, description=site_description, anchor="accueil")
 
 
 def pages(
@@ -453,18 +456,19 @@ def navigation(catalogue: Catalogue) -> list:
     """The catalogue's nav entries: a page's source path, or a section as (title, entries)."""
     apis = []
     for api in sorted(catalogue.apis.values(), key=lambda a: components.slugify(a.title)):
-        entries = [api.url + "index.md"]
+        entries = [addresses.source("api", api.slug)]
         if api.access.audiences:
-            entries.append(api.url + "demande-acces/index.md")
+            entries.append(addresses.source("access", api.slug))
         if api.scopes:
-            entries.append(api.url + "scopes/index.md")
+            entries.append(addresses.source("scopes", api.slug))
         apis.append((api.title, entries))
-    sections = [("Les API", ["les-api/index.md", *apis]) if len(apis) <= NAV_LIMIT else "les-api/index.md"]
+    catalogue_page = addresses.source("catalogue")
+    sections = [("Les API", [catalogue_page, *apis]) if len(apis) <= NAV_LIMIT else catalogue_page]
     if catalogue.describes_audiences:
-        sections.insert(0, "eligibilite/index.md")
+        sections.insert(0, addresses.source("eligibility"))
     producers = sorted(catalogue.producers.values(), key=lambda p: components.slugify(p.name))
     if producers and len(producers) <= NAV_LIMIT:  # else each API's page and the catalogue link to their producer
-        sections.append(("Producteurs", [producer.url + "index.md" for producer in producers]))
+        sections.append(("Producteurs", [addresses.source("producer", producer.slug) for producer in producers]))
     return sections
 
 
@@ -530,17 +534,17 @@ def exports(catalogue: Catalogue, site_url: str = "", problems: Problems | None 
     """Static JSON files, keyed by their path in the site. `site_url` makes the data.gouv.fr exports' links
     absolute; what cannot be made absolute is left out, with a warning in `problems`."""
     apis = sorted(catalogue.apis.values(), key=lambda a: a.slug)
-    out = {"api/v1/apis.json": _json([api_summary(a) for a in apis])}
+    out = {addresses.export("apis"): _json([api_summary(a) for a in apis])}
     bodies = datagouv.dataservices(catalogue, site_url, problems if problems is not None else Problems())
-    out["api/v1/dataservices.json"] = _json(bodies)
+    out[addresses.export("dataservices")] = _json(bodies)
     for body in bodies:
-        out[f"api/v1/dataservices/{body['extras']['apigouv']['slug']}.json"] = _json(body)
-    out["catalog.jsonld"] = datagouv.dcat(bodies, site_url, catalogue.audiences.roles) + "\n"
+        out[addresses.export("dataservice", body["extras"]["apigouv"]["slug"])] = _json(body)
+    out[addresses.export("dcat")] = datagouv.dcat(bodies, site_url, catalogue.audiences.roles) + "\n"
     for api in apis:
-        out[f"api/v1/apis/{api.slug}.json"] = _json(api_summary(api))
+        out[addresses.export("api", api.slug)] = _json(api_summary(api))
         if api.scopes:
-            out[f"{api.url}scopes.json"] = _json(api.scopes.to_json())
-    out["schema/api.schema.json"] = _json(schema.api_schema())
+            out[addresses.export("scopes", api.slug)] = _json(api.scopes.to_json())
+    out[addresses.export("schema")] = _json(schema.api_schema())
     return out
 
 
