@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .components import fold
+from .naming import fold
 from .problems import Problems
 from .reading import Document, inside, load_yaml
 from .spec import Bool, Field, List, Map, Str

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-from . import addresses, components, urls
+from . import addresses, naming, urls
 from .audiences import CONDITION_LABELS, Audiences
+from .links import Links
 from .model import Api, Catalogue
 from .problems import Problems
 
@@ -18,7 +19,7 @@ ACCESS_TYPE = {"open": "open", "semi_open": "open_with_account", "closed": "rest
 MACHINE_DOC = re.compile(r"(\.json|\.ya?ml|[?&]format=openapi-json)$|getcapabilities|getresourcedescription", re.I)
 
 
-def absolute(url: str | None, links: components.Links) -> str | None:
+def absolute(url: str | None, links: Links) -> str | None:
     """An http(s) URL that data.gouv.fr accepts: site paths resolved through `links`, hosts with a domain."""
     if not url:
         return None
@@ -33,13 +34,13 @@ def _tags(api: Api) -> list[str]:
     """Keywords and themes as data.gouv.fr stores tags (slugified), 3 to 96 characters, once each."""
     out = []
     for word in [*api.meta.get("keywords", []), *api.meta.get("themes", [])]:
-        tag = components.slugify(word)
+        tag = naming.slugify(word)
         if 3 <= len(tag) <= 96 and tag not in out:
             out.append(tag)
     return out
 
 
-def dataservice(api: Api, audiences: Audiences, links: components.Links, site_url: str, problems: Problems) -> dict:
+def dataservice(api: Api, audiences: Audiences, links: Links, site_url: str, problems: Problems) -> dict:
     """One API as the body of `POST /api/1/dataservices/`; `links` resolves site paths to absolute URLs."""
     body: dict = {"title": api.title, "description": _description(api), "format": "REST", "private": False}
 
@@ -182,7 +183,7 @@ def access_summary(api: Api) -> dict:
 
 def dataservices(catalogue: Catalogue, site_url: str, problems: Problems) -> list[dict]:
     site_url = site_url.rstrip("/") + "/" if site_url else ""
-    links = components.Links(site_url, frozenset(catalogue.apis), frozenset(catalogue.producers))
+    links = Links(site_url, frozenset(catalogue.apis), frozenset(catalogue.producers))
     return [
         dataservice(api, catalogue.audiences, links, site_url, problems)
         for api in sorted(catalogue.apis.values(), key=lambda a: a.slug)
@@ -226,7 +227,7 @@ def dcat(bodies: list[dict], site_url: str, roles: dict | None = None) -> str:
             graph.add((node, DCAT.keyword, Literal(tag)))
         # Named nodes, not blank ones: blank node ids would change from one build to the next.
         access = extras.get("access", {})
-        contact = absolute(access.get("contact"), components.Links())
+        contact = absolute(access.get("contact"), Links())
         email = access.get("contact", "") if access.get("contact", "").startswith("mailto:") else ""
         if email or contact:
             point = URIRef(f"{node}#contact")

@@ -12,7 +12,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import addresses, audiences, characters, components, eligibility, scopes
+from . import addresses, audiences, characters, components, naming, scopes
+from . import trees as question_trees
 from .problems import Problems
 from .reading import Document, inside, read
 from .spec import SLUG, Field, Int, List, Map, Num, Str, record
@@ -333,7 +334,7 @@ class Api:
 class Catalogue:
     apis: dict[str, Api]
     producers: dict[str, Producer]
-    trees: dict[str, eligibility.Tree]
+    trees: dict[str, question_trees.Tree]
     themes: list[str]
     audiences: audiences.Audiences = field(default_factory=audiences.Audiences)
 
@@ -422,7 +423,7 @@ def _anchor(entries: list) -> None:
     """Each audience's anchor: its first label as a slug, made unique within the page."""
     seen: dict[str, int] = {}
     for entry in entries:
-        slug = components.slugify(entry.who[0])
+        slug = naming.slugify(entry.who[0])
         seen[slug] = seen.get(slug, 0) + 1
         entry.anchor = slug if seen[slug] == 1 else f"{slug}-{seen[slug]}"
 
@@ -557,7 +558,7 @@ def _dangling_trees(markups: list, trees: dict, problems: Problems) -> None:
     shown = 0  # characters of trees the fiche's pages would hold
     for markup in markups:
         for ref in markup.tree_refs if markup else []:
-            if not eligibility.resolve(trees, ref):
+            if not question_trees.resolve(trees, ref):
                 problems.warn(
                     ref.path,
                     ref.line,
@@ -565,13 +566,13 @@ def _dangling_trees(markups: list, trees: dict, problems: Problems) -> None:
                     "introuvable dans question-trees/ ; remplacé par le lien DataPass de l'API",
                     "dangling question tree",
                 )
-            shown += eligibility.weight(trees, ref)
-            if shown > eligibility.MAX_CHARS:
+            shown += question_trees.weight(trees, ref)
+            if shown > question_trees.MAX_CHARS:
                 problems.error(
                     ref.path,
                     ref.line,
                     f"QuestionTree : les arbres de questions affichés par cette fiche"
-                    f" dépasseraient {eligibility.MAX_CHARS // 1_000_000} millions de caractères (chaque chemin"
+                    f" dépasseraient {question_trees.MAX_CHARS // 1_000_000} millions de caractères (chaque chemin"
                     " répète ses réponses) ; raccourcissez les réponses ou affichez l'arbre moins souvent",
                     "limit",
                 )
@@ -645,7 +646,7 @@ def content_files(
                 " « - » et « _ » seulement, sans point ni espace",
                 "file name",
             )
-        elif (other := used.get(components.fold(stem))) is not None:
+        elif (other := used.get(naming.fold(stem))) is not None:
             problems.error(
                 path,
                 1,
@@ -653,7 +654,7 @@ def content_files(
                 "file name",
             )
         else:
-            used[components.fold(stem)] = path
+            used[naming.fold(stem)] = path
     return sorted(used.values())
 
 
@@ -662,7 +663,7 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
     if not (content_dir / "api").is_dir():
         problems.error(content_dir, 1, "dossier de contenu sans sous-dossier `api/`", "layout")
         return Catalogue({}, {}, {}, [])
-    trees = eligibility.load_trees(
+    trees = question_trees.load_trees(
         content_files(content_dir / "question-trees", (".yml", ".yaml"), problems, content_dir), problems
     )
     context = components.Context(trees=trees, iframe_hosts=tuple(iframe_hosts))
@@ -784,7 +785,7 @@ def _themes(apis: dict[str, Api], problems: Problems) -> list[str]:
             if best not in fixed:
                 fixed.append(best)
         api.meta["themes"] = fixed
-    return sorted(canonical.values(), key=components.fold)
+    return sorted(canonical.values(), key=naming.fold)
 
 
 def content_epoch(catalogue: Catalogue) -> int:

@@ -16,12 +16,13 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
-from . import addresses, audiences, components, datagouv, schema
-from .components import Embed, Links, NextSteps, RelatedMark, TreeRef, VersionMark
-from .eligibility import resolve
+from . import addresses, audiences, components, datagouv, naming, schema
+from .components import Embed, NextSteps, RelatedMark, TreeRef, VersionMark
+from .links import Links
 from .model import Api, Catalogue, Producer, content_files
 from .problems import Problems
 from .scopes import dumps
+from .trees import resolve
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 OVERRIDES = "api-catalogue"  # a host's custom_dir may hold its own versions of our templates in this folder
@@ -108,7 +109,7 @@ def environment(custom_dir: Path | None = None, directory_urls: bool = True) -> 
     env.globals.update(
         VERDICTS=VERDICTS, ACCESS=ACCESS, CONDITION_LABELS=audiences.CONDITION_LABELS, directory_urls=directory_urls
     )
-    env.filters["slug"] = components.slugify
+    env.filters["slug"] = naming.slugify
     env.filters["date_fr"] = date_fr
     env.filters["join_fr"] = join_fr
     env.filters["condition_text"] = condition_text
@@ -245,7 +246,7 @@ STATUS_SHORT = {"deprecated": "dépréciée", "retired": "retirée"}
 
 def _marked_toc(toc: list, body) -> list:
     """A heading that carries a version marker says so in the table of contents too (escaped: the theme prints it)."""
-    marks = {components.slugify(block.heading): block for block in body.blocks if isinstance(block, VersionMark)}
+    marks = {naming.slugify(block.heading): block for block in body.blocks if isinstance(block, VersionMark)}
     for token in toc:
         mark = marks.get(token.get("id"))
         if mark:
@@ -339,7 +340,7 @@ def producer_page(env, catalogue: Catalogue, producer: Producer) -> Page:
 
 def catalogue_page(env, catalogue: Catalogue) -> Page:
     r = Renderer(env, catalogue, 1)
-    apis = sorted(catalogue.apis.values(), key=lambda a: components.slugify(a.title))
+    apis = sorted(catalogue.apis.values(), key=lambda a: naming.slugify(a.title))
     roles = catalogue.audiences.roles if catalogue.describes_audiences else {}
     html = _render(env, "catalogue.html", apis=apis, themes=catalogue.themes, roles=roles, r=r)
     description = "Toutes les API du catalogue"
@@ -381,7 +382,7 @@ def _guard(source: Path, render, *args) -> Page:
 def eligibility_page(env, catalogue: Catalogue) -> Page:
     """Every role, every API that describes its publics, with the condition for that role."""
     r = Renderer(env, catalogue, 1)
-    apis = sorted(catalogue.apis.values(), key=lambda a: components.slugify(a.title))
+    apis = sorted(catalogue.apis.values(), key=lambda a: naming.slugify(a.title))
     rows = {
         role: sorted(
             ((api, *api.conditions[role]) for api in apis if role in api.conditions),
@@ -455,7 +456,7 @@ NAV_LIMIT = 12
 def navigation(catalogue: Catalogue) -> list:
     """The catalogue's nav entries: a page's source path, or a section as (title, entries)."""
     apis = []
-    for api in sorted(catalogue.apis.values(), key=lambda a: components.slugify(a.title)):
+    for api in sorted(catalogue.apis.values(), key=lambda a: naming.slugify(a.title)):
         entries = [addresses.source("api", api.slug)]
         if api.access.audiences:
             entries.append(addresses.source("access", api.slug))
@@ -466,7 +467,7 @@ def navigation(catalogue: Catalogue) -> list:
     sections = [("Les API", [catalogue_page, *apis]) if len(apis) <= NAV_LIMIT else catalogue_page]
     if catalogue.describes_audiences:
         sections.insert(0, addresses.source("eligibility"))
-    producers = sorted(catalogue.producers.values(), key=lambda p: components.slugify(p.name))
+    producers = sorted(catalogue.producers.values(), key=lambda p: naming.slugify(p.name))
     if producers and len(producers) <= NAV_LIMIT:  # else each API's page and the catalogue link to their producer
         sections.append(("Producteurs", [addresses.source("producer", producer.slug) for producer in producers]))
     return sections

@@ -17,7 +17,7 @@ from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
-from . import components, model, pages
+from . import components, model, naming, pages
 from .problems import ERROR
 
 log = logging.getLogger("mkdocs.plugins.api-catalogue")
@@ -138,7 +138,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # stay as they are (the theme quotes attributes with "), so the search index holds "d'habilitation".
         page.meta["title"] = _escape(generated.title)
         page.meta["hide"] = generated.hide
-        page.meta["title_is_site_name"] = components.fold(generated.title) == components.fold(config.site_name)
+        page.meta["title_is_site_name"] = naming.fold(generated.title) == naming.fold(config.site_name)
         if generated.description:
             page.meta["description"] = _escape(generated.description)
         return ""

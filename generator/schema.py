@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .eligibility import TREE
+from .trees import TREE
 
 
 def api_schema() -> dict:

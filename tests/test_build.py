@@ -12,7 +12,7 @@ import markdown
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
-from generator import components, schema
+from generator import naming, schema
 from generator.problems import Problems
 from generator.reading import read
 
@@ -309,7 +309,7 @@ def test_theme_text_is_french_and_titles_name_the_page_once(site):
         text = page.body.text()
         assert not [w for w in ENGLISH if w in text], (path, [w for w in ENGLISH if w in text])
         title = page.css_first("title").text()
-        parts = [components.fold(p) for p in title.split(" - ")]
+        parts = [naming.fold(p) for p in title.split(" - ")]
         assert len(parts) == len(set(parts)), (path, title)
     assert html(site, "404.html").css_first("article h1").text() == "Page introuvable"
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from generator import audiences, components, model
+from generator import audiences, components, model, naming
+from generator.links import Links
 from generator.problems import Problems
 from generator.reading import read
 
@@ -147,7 +148,7 @@ def test_a_content_folder_extends_the_mapping_and_unmapped_labels_are_reported(t
 
 
 def test_labels_of_one_role_that_disagree_make_it_conditional():
-    entry = lambda who, eligible: model.Audience([who], eligible, components.Markup(""), anchor=components.slugify(who))  # noqa: E731
+    entry = lambda who, eligible: model.Audience([who], eligible, components.Markup(""), anchor=naming.slugify(who))  # noqa: E731
     roles = audiences.load(Path("/nonexistent"), Problems())
     found = audiences.conditions(
         [entry("Une administration", "yes"), entry("Un ministère", "no"), entry("Un particulier", "no")], roles
@@ -245,7 +246,7 @@ def test_the_dcat_catalogue_parses_with_one_dataservice_per_api(corpus_2026):
 
 
 def test_api_gouv_fr_links_to_apis_in_the_content_stay_inside(tmp_path):
-    links = components.Links("../../", frozenset({"api-particulier"}), frozenset())
+    links = Links("../../", frozenset({"api-particulier"}), frozenset())
     assert links.href("https://api.gouv.fr/les-api/api-particulier") == "../../les-api/api-particulier/"
     assert links.href("https://www.api.gouv.fr/les-api/api-particulier#acces") == "../../les-api/api-particulier/#acces"
     assert links.href("/les-api/api-particulier") == "../../les-api/api-particulier/"

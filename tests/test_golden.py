@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 from generator import components, pages
-from generator.eligibility import load_trees
 from generator.model import Catalogue
 from generator.problems import Problems
+from generator.trees import load_trees
 
 from conftest import CONTENT
 

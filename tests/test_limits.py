@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import components, reading, scopes, spec, urls
+from generator.links import Links
 from generator.problems import Problems
 
 PATTERNS = {
@@ -147,7 +148,7 @@ def test_adversarial_runs_are_parsed_or_refused(parts):
     if any(p.category == "limit" for p in problems.errors):
         assert markup.text == ""  # refused: never handed to Markdown
     else:
-        components.render(markup, components.Links(), lambda block: "")
+        components.render(markup, Links(), lambda block: "")
     scopes.from_body(text)
 
 

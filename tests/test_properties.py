@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from generator import components, model
+from generator.links import Links
 from generator.problems import Problems, printable
 from generator.reading import parse
 
@@ -90,7 +91,7 @@ def test_component_parser(body):
     problems = Problems()
     markup = components.parse(body, PATH, 1, problems, components.Context())
     check_clean(problems)
-    html, _ = components.render(markup, components.Links(), lambda block: "")
+    html, _ = components.render(markup, Links(), lambda block: "")
     doc = LexborHTMLParser(html)
     assert not doc.css("script, iframe, style")
     for node in doc.css("*"):
