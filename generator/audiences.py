@@ -22,6 +22,22 @@ ROLE_ID = re.compile(r"[A-Za-z0-9_]{1,60}")
 CONDITIONS = {1: "yes", 0: "under_condition", -1: "no"}  # api.gouv.fr's is_eligible → data.gouv.fr's condition
 CONDITION_LABELS = {"yes": "Oui", "under_condition": "Sous condition", "no": "Non"}
 RANK = {"yes": 0, "under_condition": 1, "no": 2}  # most favourable first
+# What the catalogue says of an API for a profile it does not describe, when anyone may use it.
+OPEN_LABEL = "Accès libre"
+
+
+def answer(api, role: str) -> str:
+    """The API's answer for a role: its condition when its access page describes that public; "open" when it
+    does not but the API is open to all; "" otherwise."""
+    if role in api.conditions:
+        return api.conditions[role][0]
+    return "open" if api.openness == "open" else ""
+
+
+def listed(api, role: str) -> bool:
+    """Whether the catalogue lists the API for someone of that role: they may ask, or need not ask at all."""
+    return answer(api, role) in ("yes", "under_condition", "open")
+
 
 AUDIENCES = Map(
     doc="Rôles et correspondance des libellés « Qui êtes-vous ? » (`audiences.yml`).",

@@ -107,6 +107,11 @@ def environment(custom_dir: Path | None = None, directory_urls: bool = True) -> 
     )
     env.globals["address"] = addresses.page
     env.globals.update(
+        answer=audiences.answer,
+        listed=audiences.listed,
+        ANSWER_LABELS={**audiences.CONDITION_LABELS, "open": audiences.OPEN_LABEL},
+    )
+    env.globals.update(
         VERDICTS=VERDICTS, ACCESS=ACCESS, CONDITION_LABELS=audiences.CONDITION_LABELS, directory_urls=directory_urls
     )
     env.filters["slug"] = naming.slugify
@@ -390,7 +395,11 @@ def eligibility_page(env, catalogue: Catalogue) -> Page:
         )
         for role in catalogue.audiences.roles
     }
-    html = _render(env, "eligibility.html", roles=catalogue.audiences.roles, rows=rows, r=r)
+    # The catalogue's rule: an API open to all is listed for every profile it does not describe.
+    open_to_all = {
+        role: sum(audiences.answer(api, role) == "open" for api in apis) for role in catalogue.audiences.roles
+    }
+    html = _render(env, "eligibility.html", roles=catalogue.audiences.roles, rows=rows, open_to_all=open_to_all, r=r)
     toc = [
         {"level": 2, "id": role, "name": spec["label"], "children": []}
         for role, spec in catalogue.audiences.roles.items()

@@ -104,7 +104,7 @@ def test_today_s_verdicts_drive_eligibility_and_data_gouv_fr(site):
     catalog = (site / "catalog.jsonld").read_text(encoding="utf-8")
     assert "mailto:api-particulier@api.gouv.fr" in catalog and "Entreprise et Association : non" in catalog
     card = LexborHTMLParser((site / "les-api/index.html").read_text(encoding="utf-8")).css_first(".api-item")
-    assert "company_and_association:no" in card.attributes["data-conditions"]
+    assert "company_and_association:no" in card.attributes["data-answers"]
 
 
 def test_the_funnel_puts_today_first_and_2022_in_dated_history(site):

@@ -67,6 +67,28 @@ def test_navigation_stays_the_same_size_whatever_the_catalogue(corpus_site):
         assert len(nav) <= 6 and "../" in nav, (path.stem, nav)  # the catalogue page, one level up
 
 
+def test_the_catalogue_and_the_eligibility_page_apply_one_rule(corpus_site):
+    """Who sees an API under a profile is decided once, in Python (audiences.listed): the catalogue's data says it,
+    and /eligibilite/ counts the open APIs it does not list by name."""
+    from generator import audiences
+
+    folder, site = corpus_site
+    catalogue = model.load(folder, Problems())
+    roles = list(catalogue.audiences.roles)
+    page = LexborHTMLParser((site / "les-api" / "index.html").read_text())
+    for item in page.css(".api-item"):
+        slug = item.css_first(".api-item__title a").attributes["href"].rstrip("/").rsplit("/", 1)[-1]
+        api = catalogue.apis[slug]
+        assert item.attributes["data-listed"].split() == [r for r in roles if audiences.listed(api, r)], slug
+    eligibility = LexborHTMLParser((site / "eligibilite" / "index.html").read_text())
+    for role in roles:
+        open_to_all = sum(audiences.answer(api, role) == "open" for api in catalogue.apis.values())
+        note = eligibility.css_first(f"section#{role} .eligibility-open")
+        assert (note is not None) == bool(open_to_all)
+        if note:
+            assert f"Et {open_to_all} API en accès libre" in note.text()
+
+
 def test_every_file_gets_its_pages(corpus_site):
     folder, site = corpus_site
     files = sorted(p for p in (folder / "api").glob("*.md"))

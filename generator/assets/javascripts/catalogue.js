@@ -1,7 +1,7 @@
 // Catalogue filters: free text (accent-insensitive, every term must match, over titles, taglines,
 // producers and keywords), theme, access mode, profile and FranceConnect. With a profile, each card says
-// the API's answer for it; an open API is shown to everyone. The filters live in the URL so a list can be shared
-// (`texte`, not `q`: the theme's search reads `q`).
+// the API's answer for it; which APIs a profile sees, and the answers' words, come from the page (Python decides).
+// The filters live in the URL so a list can be shared (`texte`, not `q`: the theme's search reads `q`).
 (function () {
   "use strict";
   function fold(text) {
@@ -22,9 +22,9 @@
     form.elements.fc.checked = params.get("fc") === "1";
     var role = form.elements.public;
     if (role) role.value = params.get("public") || "";
-    var labels = {yes: "Oui", under_condition: "Sous condition", no: "Non"};
-    function condition(item, wanted) {
-      var found = (item.dataset.conditions || "").split(" ").filter(function (pair) {
+    var labels = JSON.parse(form.dataset.answerLabels);
+    function answerFor(item, wanted) {
+      var found = (item.dataset.answers || "").split(" ").filter(function (pair) {
         return pair.split(":")[0] === wanted;
       })[0];
       return found ? found.split(":")[1] : "";
@@ -38,8 +38,8 @@
       var profile = role ? role.value : "";
       var shown = 0;
       items.forEach(function (item, index) {
-        var answer = profile ? condition(item, profile) : "";
-        var allowed = !profile || answer === "yes" || answer === "under_condition" || (!answer && item.dataset.access === "open");
+        var answer = profile ? answerFor(item, profile) : "";
+        var allowed = !profile || (" " + item.dataset.listed).indexOf(" " + profile + " ") !== -1;
         var ok = terms.every(function (t) { return haystacks[index].indexOf(t) !== -1; }) &&
           (!theme || (" " + item.dataset.themes).indexOf(" " + theme + " ") !== -1) &&
           (!access || item.dataset.access === access) &&
@@ -48,7 +48,7 @@
         if (badge) {
           badge.hidden = !answer;
           badge.className = "badge api-item__condition badge--condition-" + answer;
-          badge.textContent = answer ? "Profil choisi : " + labels[answer] : "";
+          badge.textContent = answer ? "Profil choisi : " + (Object.prototype.hasOwnProperty.call(labels, answer) ? labels[answer] : answer) : "";
         }
         item.hidden = !ok;
         if (ok) shown += 1;
