@@ -216,3 +216,26 @@ def line_of(text: str, needle: str) -> int:
 
 def errors_at(problems: Problems, line: int) -> list[str]:
     return [p.message for p in problems.errors if str(p.path).endswith("api-statut-etudiant.md") and p.line == line]
+
+
+def rules_in_page(page, version_id: str, choices: list) -> list[dict]:
+    """What the page's own rule functions (scopes.js) give for each choice of one version, in one evaluation."""
+    return page.evaluate(
+        """([versionId, choices]) => {
+          const data = JSON.parse(document.querySelector("[data-scopes-data]").textContent);
+          const version = data.versions.find(v => v.id === versionId);
+          const rules = window.apiCatalogueScopeRules;
+          return choices.map(ids => ({
+            checked: rules.resolve(version, ids), scope: rules.scopeString(version, ids),
+            url: rules.authorizeUrl(version, ids), answer: rules.answer(version, ids, version.example),
+            warnings: rules.warnings(version, ids)}));
+        }""",
+        [version_id, choices],
+    )
+
+
+def every_choice(ids: list, sizes=None) -> list[list]:
+    import itertools
+
+    sizes = range(len(ids) + 1) if sizes is None else sizes
+    return [list(combo) for size in sizes for combo in itertools.combinations(ids, size)]

@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 from generator import model
 from generator.problems import Problems
 
-from conftest import CONTENT
+from conftest import CONTENT, every_choice, rules_in_page
 
 GRANT = "les-api/api-statut-etudiant-boursier/"
 SEED = "les-api/api-statut-etudiant/"
@@ -139,19 +139,23 @@ def test_a_search_that_matches_nothing_says_so_and_clears(page, server):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("version_id, sizes", [("v4", (0, 1, 2, 8)), ("v3", (0, 1, 6)), ("v2", (0, 1, 6))])
-def test_the_chooser_equals_the_model(page, server, grant, version_id, sizes):
+@pytest.mark.parametrize("version_id", ["v4", "v3", "v2"])
+def test_the_chooser_equals_the_model(page, server, grant, version_id):
+    """The page's rule functions against the model for every choice (one page load), and the form for a few."""
     version = grant.version(version_id)
     ids = [s.id for s in version.scopes]
+    page.goto(server + GRANT + "scopes/")
+    page.wait_for_selector("[data-scope-chooser][data-ready]")
+    choices = every_choice(ids)
+    for combo, got in zip(choices, rules_in_page(page, version_id, choices), strict=True):
+        assert got["checked"] == version.resolve(combo) and got["answer"] == version.answer(combo), combo
+        assert got["warnings"] == version.warnings(combo), combo
     prefix = "" if version.current else f"version={version_id}&"
-    for size in sizes:
-        for combo in itertools.combinations(ids, size):
-            page.goto(server + GRANT + "scopes/?" + prefix + "scopes=" + ",".join(combo))
-            page.wait_for_selector("[data-scope-chooser][data-ready]")
-            assert page.eval_on_selector_all("input[name=version]:checked", "e => e.map(x => x.value)") == [version_id]
-            answer = version.answer(combo)
-            assert json.loads(page.locator('[data-output="preview"]').inner_text()) == answer["body"], combo
-            assert page.locator('[data-output="answer-note"]').inner_text().startswith(f"HTTP {answer['status']}."), (
-                combo
-            )
-            assert page.locator('[data-output="warnings"] li').all_inner_texts() == version.warnings(combo), combo
+    for combo in every_choice(ids, sizes=(0, 1, len(ids))):
+        page.goto(server + GRANT + "scopes/?" + prefix + "scopes=" + ",".join(combo))
+        page.wait_for_selector("[data-scope-chooser][data-ready]")
+        assert page.eval_on_selector_all("input[name=version]:checked", "e => e.map(x => x.value)") == [version_id]
+        answer = version.answer(combo)
+        assert json.loads(page.locator('[data-output="preview"]').inner_text()) == answer["body"], combo
+        assert page.locator('[data-output="answer-note"]').inner_text().startswith(f"HTTP {answer['status']}."), combo
+        assert page.locator('[data-output="warnings"] li').all_inner_texts() == version.warnings(combo), combo

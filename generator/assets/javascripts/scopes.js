@@ -556,6 +556,13 @@
     render(false);
   }
 
+  // The rules alone (pure functions of the page's data): a test compares them with Python's for every choice in
+  // one page load, and the widget above only wires them to the form.
+  window.apiCatalogueScopeRules = Object.freeze({
+    resolve: resolve, scopeString: scopeString, authorizeUrl: authorizeUrl, answer: answer, warnings: warnings,
+    check: check, forward: forward, recordOf: recordOf, errorStatus: errorStatus
+  });
+
   if (window.document$) window.document$.subscribe(init);
   else document.addEventListener("DOMContentLoaded", init);
 })();
