@@ -1065,6 +1065,7 @@ def check_body(body: str, body_line: int, scope_set: ScopeSet, doc: Document, pr
 
 
 def dumps(data) -> str:
-    """JSON that is stable (sorted nothing, fixed separators) and safe inside <script>."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    """JSON that is stable (sorted nothing, fixed separators), compact (it is for the page's script, not for
+    reading: scopes.json is the readable one) and safe inside <script>."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -7,6 +7,7 @@ Run with --scale to add 1 000 and 10 000 synthetic APIs made from the seed.
 from __future__ import annotations
 
 import argparse
+import gzip
 import shutil
 import subprocess
 import sys
@@ -48,7 +49,7 @@ def bare_markdown(content: Path, docs: Path) -> None:
         if page.kind == "api":
             text = api.body.text
         elif page.kind == "access":
-            text = "\n\n".join(entry.description.text for entry in api.access)
+            text = "\n\n".join(audience.text.text for audience in api.access.audiences)
         elif page.kind == "producer":
             text = catalogue.producers[slug].short
         else:
@@ -83,7 +84,7 @@ def weights(site: Path, paths: list[str]) -> list[tuple[str, dict]]:
         )
         for path in paths:
             page = browser.new_page()
-            sizes = {"HTML": 0, "CSS": 0, "JS": 0, "other": 0}
+            sizes = {"HTML": 0, "CSS": 0, "JS": 0, "other": 0, "gzip": 0}
             kinds = {"document": "HTML", "stylesheet": "CSS", "script": "JS"}
 
             def on_response(response, kinds=kinds, sizes=sizes):
@@ -95,6 +96,7 @@ def weights(site: Path, paths: list[str]) -> list[tuple[str, dict]]:
                 if response.url.endswith(".js"):
                     kind = "JS"
                 sizes[kind] += len(body)
+                sizes["gzip"] += len(gzip.compress(body, 6))  # what a static host that compresses sends
 
             page.on("response", on_response)
             page.goto(base + path)
@@ -176,14 +178,46 @@ def row(*cells) -> str:
     return "| " + " | ".join(str(c) for c in cells) + " |"
 
 
+def scale(work: Path) -> None:
+    """1 000 and 10 000 synthetic APIs, ours and bare mkdocs-material on the same pages, in one run."""
+    print()
+    print(row("synthetic APIs", "pages", "ours (s)", "ours ms/page", "bare (s)", "bare ms/page", "overhead"))
+    print(row("---:", "---:", "---:", "---:", "---:", "---:", "---:"))
+    per_page = {}
+    for count in (1_000, 10_000):
+        content = synthetic(count, work)
+        seconds, built = build_ours(content, work / f"scale-{count}")
+        shutil.rmtree(work / f"scale-{count}", ignore_errors=True)
+        bare, bare_built = build_bare(content, work / f"bare-{count}")
+        shutil.rmtree(work / f"bare-{count}", ignore_errors=True)
+        shutil.rmtree(content, ignore_errors=True)
+        per_page[count] = seconds / built
+        print(
+            row(
+                count,
+                built,
+                f"{seconds:.1f}",
+                f"{1000 * seconds / built:.2f}",
+                f"{bare:.1f}",
+                f"{1000 * bare / bare_built:.2f}",
+                f"{seconds / bare:.2f}×",
+            )
+        )
+    print(f"\nper-page cost, 10 000 APIs against 1 000: {per_page[10_000] / per_page[1_000]:.2f}×")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", action="store_true", help="also build 1 000 and 10 000 synthetic APIs")
     parser.add_argument("--slow-inputs", action="store_true", help="only the slow-inputs table")
+    parser.add_argument("--scale-only", action="store_true", help="only the synthetic-scale table")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     if args.slow_inputs:
         slow_inputs(work)
+        return
+    if args.scale_only:
+        scale(work)
         return
     print(row("build", "pages", "ours (s)", "bare mkdocs-material (s)", "overhead"))
     print(row("---", "---:", "---:", "---:", "---:"))
@@ -199,8 +233,8 @@ def main() -> None:
 
     site = work / "seed1-site" if (work / "seed1-site").exists() else next(work.glob("seed*-site"))
     print()
-    print(row("page (seed site)", "HTML", "CSS", "JS", "other", "total (kB)"))
-    print(row("---", "---:", "---:", "---:", "---:", "---:"))
+    print(row("page (seed site)", "HTML", "CSS", "JS", "other", "total (kB)", "gzipped (kB)"))
+    print(row("---", "---:", "---:", "---:", "---:", "---:", "---:"))
     for path, sizes in weights(
         site,
         [
@@ -209,21 +243,21 @@ def main() -> None:
             "les-api/api-statut-etudiant/scopes/",
         ],
     ):
-        total = sum(sizes.values())
-        print(row(path, *(f"{sizes[k] / 1000:.1f}" for k in ("HTML", "CSS", "JS", "other")), f"{total / 1000:.1f}"))
+        total = sum(sizes[k] for k in ("HTML", "CSS", "JS", "other"))
+        print(
+            row(
+                path,
+                *(f"{sizes[k] / 1000:.1f}" for k in ("HTML", "CSS", "JS", "other")),
+                f"{total / 1000:.1f}",
+                f"{sizes['gzip'] / 1000:.1f}",
+            )
+        )
     widget = (ROOT / "generator/assets/javascripts/scopes.js").stat().st_size
     print(f"\nscope chooser widget: scopes.js = {widget / 1000:.1f} kB (unminified)")
     slow_inputs(work)
 
     if args.scale:
-        print()
-        print(row("synthetic APIs", "pages", "build (s)", "ms per page"))
-        print(row("---:", "---:", "---:", "---:"))
-        for count in (1_000, 10_000):
-            content = synthetic(count, work)
-            seconds, pages_built = build_ours(content, work / f"scale-{count}")
-            print(row(count, pages_built, f"{seconds:.1f}", f"{1000 * seconds / pages_built:.2f}"))
-            shutil.rmtree(work / f"scale-{count}", ignore_errors=True)
+        scale(work)
     shutil.rmtree(work, ignore_errors=True)
 
 
