@@ -57,6 +57,11 @@ def bare_markdown(content: Path, docs: Path) -> None:
         path.write_text(f"# {page.title}\n\n{text}\n", encoding="utf-8")
 
 
+def _nav(entries: list) -> list:
+    """Our navigation in mkdocs.yml's form: bare Material gets the same bounded nav, not one listing every page."""
+    return [{entry[0]: _nav(entry[1])} if isinstance(entry, tuple) else entry for entry in entries]
+
+
 def build_bare(content: Path, work: Path) -> tuple[float, int]:
     docs = work / "docs"
     bare_markdown(content, docs)
@@ -64,7 +69,11 @@ def build_bare(content: Path, work: Path) -> tuple[float, int]:
     config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "api-catalogue" in p)]
     config.update(docs_dir=str(docs), site_dir=str(work / "site"))
     config["theme"]["custom_dir"] = str(ROOT / "overrides")
-    config["validation"] = {"nav": {"not_found": "info"}, "links": {"not_found": "info"}}
+    config["validation"] = {"nav": {"not_found": "info", "omitted_files": "info"}, "links": {"not_found": "info"}}
+    own = sorted(
+        str(path.relative_to(ROOT / "content" / "pages")) for path in (ROOT / "content" / "pages").rglob("*.md")
+    )
+    config["nav"] = own + _nav(pages.navigation(model.load(content, Problems())))
     config_file = work / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     seconds = timed([str(Path(PY).parent / "mkdocs"), "build", "-q", "-f", str(config_file)])

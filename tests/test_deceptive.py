@@ -127,3 +127,13 @@ def test_mixed_scripts(text, odd):
 def test_the_skeleton_folds_look_alikes_and_invisibles():
     assert characters.skeleton("API Statut \u0415tudiant") == characters.skeleton("api statut étu\u200bdiant")
     assert characters.skeleton("API Statut") != characters.skeleton("API Statue")
+
+
+def test_the_invisible_table_is_unicode_s():
+    """The regex's ranges are exactly the Cf, Zl and Zp characters of this Python's Unicode database."""
+    import sys
+    import unicodedata
+
+    listed = {c for a, b in characters.INVISIBLE_RANGES for c in range(a, b + 1)}
+    unicode = {c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) in {"Cf", "Zl", "Zp"}}
+    assert listed == unicode
