@@ -25,6 +25,7 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 ASSET_DIR = "assets/api-catalogue/"  # where the plugin's CSS and JS land in the site
 STYLES = ["stylesheets/catalogue.css"]
 SCRIPTS = [
+    "javascripts/widgets.js",  # first: the others register with it
     "javascripts/embed.js",
     "javascripts/funnel.js",
     "javascripts/scopes.js",

@@ -8,10 +8,7 @@
     return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
-  function init() {
-    var form = document.querySelector("[data-catalogue-filters]");
-    if (!form || form.dataset.ready) return;
-    form.dataset.ready = "1";
+  function init(form) {
     var items = Array.prototype.slice.call(document.querySelectorAll(".api-list .api-item"));
     var haystacks = items.map(function (item) { return fold(item.dataset.search); });
     var count = document.querySelector("[data-catalogue-count]");
@@ -74,6 +71,5 @@
     form.hidden = false;
     apply();
   }
-  if (window.document$) window.document$.subscribe(init);
-  else document.addEventListener("DOMContentLoaded", init);
+  window.apiCatalogueWidget("[data-catalogue-filters]", init);
 })();

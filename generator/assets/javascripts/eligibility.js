@@ -2,10 +2,7 @@
 // so a link can open the page on one profile. Without JavaScript every section is shown.
 (function () {
   "use strict";
-  function init() {
-    var form = document.querySelector("[data-eligibility-roles]");
-    if (!form || form.dataset.ready) return;
-    form.dataset.ready = "1";
+  function init(form) {
     var sections = Array.prototype.slice.call(document.querySelectorAll(".eligibility-role"));
     var roles = sections.map(function (section) { return section.id; });
 
@@ -24,6 +21,5 @@
     form.hidden = false;
     show(wanted);
   }
-  if (window.document$) window.document$.subscribe(init);
-  else document.addEventListener("DOMContentLoaded", init);
+  window.apiCatalogueWidget("[data-eligibility-roles]", init);
 })();

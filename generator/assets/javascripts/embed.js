@@ -1,25 +1,20 @@
 // Third-party embeds load only when the reader asks: no request to another host on page load.
 (function () {
   "use strict";
-  function init() {
-    document.querySelectorAll("[data-embed-load]").forEach(function (button) {
-      if (button.dataset.ready) return;
-      button.dataset.ready = "1";
-      button.hidden = false;  // without JavaScript the button would do nothing: only the link shows
-      button.addEventListener("click", function () {
-        var frame = button.closest("[data-embed]").querySelector("[data-embed-frame]");
-        var iframe = document.createElement("iframe");
-        iframe.src = button.dataset.src;
-        iframe.title = button.dataset.title;
-        iframe.loading = "lazy";
-        iframe.referrerPolicy = "no-referrer";
-        frame.appendChild(iframe);
-        frame.hidden = false;
-        button.hidden = true;
-        iframe.focus();
-      });
+  function init(button) {
+    button.hidden = false;  // without JavaScript the button would do nothing: only the link shows
+    button.addEventListener("click", function () {
+      var frame = button.closest("[data-embed]").querySelector("[data-embed-frame]");
+      var iframe = document.createElement("iframe");
+      iframe.src = button.dataset.src;
+      iframe.title = button.dataset.title;
+      iframe.loading = "lazy";
+      iframe.referrerPolicy = "no-referrer";
+      frame.appendChild(iframe);
+      frame.hidden = false;
+      button.hidden = true;
+      iframe.focus();
     });
   }
-  if (window.document$) window.document$.subscribe(init);
-  else document.addEventListener("DOMContentLoaded", init);
+  window.apiCatalogueWidget("[data-embed-load]", init);
 })();

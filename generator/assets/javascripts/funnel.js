@@ -3,7 +3,6 @@
 (function () {
   "use strict";
   var listening = false;
-  var documents = 0; // the theme's instant navigation swaps documents, including on back/forward
 
   function audiences() {
     return Array.prototype.slice.call(document.querySelectorAll("[data-funnel] details[data-audience]"));
@@ -32,11 +31,8 @@
     if (target && focus) setTimeout(function () { target.querySelector("summary").focus(); }, 0);
   }
 
-  function init() {
-    var swapped = documents++ > 0;
-    var root = document.querySelector("[data-funnel]");
-    if (!root || root.dataset.ready) return;
-    root.dataset.ready = "1";
+  function init(root, page) {
+    var swapped = page.swapped;
     var list = audiences();
     list.forEach(function (details) {
       details.addEventListener("toggle", function () {
@@ -70,6 +66,5 @@
     }
   }
 
-  if (window.document$) window.document$.subscribe(init);
-  else document.addEventListener("DOMContentLoaded", init);
+  window.apiCatalogueWidget("[data-funnel]", init);
 })();

@@ -223,9 +223,7 @@
     return node;
   }
 
-  function init() {
-    var form = document.querySelector("[data-scope-chooser]");
-    if (!form || form.dataset.ready) return;
+  function init(form) {
     var data = JSON.parse(document.querySelector("[data-scopes-data]").textContent);
     var output = function (name) { return form.querySelector('[data-output="' + name + '"]'); };
     var input = form.querySelector('[data-input="record"]');
@@ -551,7 +549,6 @@
       // Two use cases with the same scopes: the link does not say which one, so neither is claimed.
       if (tickedCases().length > 1) caseBoxes().forEach(function (box) { box.checked = false; });
     }
-    form.dataset.ready = "1";
     form.hidden = false;
     render(false);
   }
@@ -563,6 +560,5 @@
     check: check, forward: forward, recordOf: recordOf, errorStatus: errorStatus
   });
 
-  if (window.document$) window.document$.subscribe(init);
-  else document.addEventListener("DOMContentLoaded", init);
+  window.apiCatalogueWidget("[data-scope-chooser]", init);
 })();
