@@ -197,6 +197,7 @@ def scale(work: Path) -> None:
         content = synthetic(count, work)
         seconds, built = build_ours(content, work / f"scale-{count}")
         shutil.rmtree(work / f"scale-{count}", ignore_errors=True)
+        print(f"(ours, {count} APIs: {seconds:.1f} s; bare Material next)", file=sys.stderr, flush=True)
         bare, bare_built = build_bare(content, work / f"bare-{count}")
         shutil.rmtree(work / f"bare-{count}", ignore_errors=True)
         shutil.rmtree(content, ignore_errors=True)
