@@ -13,7 +13,7 @@ from pathlib import Path
 from .naming import fold
 from .problems import Problems
 from .reading import Document, inside, load_yaml
-from .spec import Bool, Field, List, Map, Str
+from .spec import MISSING, Bool, Field, List, Map, Str, record
 
 DEFAULT = Path(__file__).resolve().parent / "audiences.yml"
 # The audiences data.gouv.fr's dataservices know (udata's `access_audiences`): no other role may be exported.
@@ -39,25 +39,20 @@ def listed(api, role: str) -> bool:
     return answer(api, role) in ("yes", "under_condition", "open")
 
 
+ROLE = Map(
+    doc="Un rôle : un public que le catalogue sait filtrer.",
+    unknown="error",
+    fields={
+        "label": Field(Str(doc="Nom affiché, ex. « Collectivité et Administration »."), required=True),
+        "datagouv": Field(Bool(doc="true : un rôle de data.gouv.fr (access_audiences)."), default=False),
+    },
+)
+Role = record(ROLE, "Role")
 AUDIENCES = Map(
     doc="Rôles et correspondance des libellés « Qui êtes-vous ? » (`audiences.yml`).",
     unknown="error",
     fields={
-        "roles": Field(
-            Map(
-                values=Map(
-                    unknown="error",
-                    fields={
-                        "label": Field(Str(doc="Nom affiché, ex. « Collectivité et Administration »."), required=True),
-                        "datagouv": Field(
-                            Bool(doc="true : un rôle de data.gouv.fr (access_audiences)."), default=False
-                        ),
-                    },
-                ),
-                doc="Rôles, par identifiant, dans l'ordre d'affichage.",
-            ),
-            default=dict,
-        ),
+        "roles": Field(Map(values=ROLE, doc="Rôles, par identifiant, dans l'ordre d'affichage."), default=dict),
         "labels": Field(
             Map(values=List(Str(kind="id"), one_or_many=True, min_items=1), doc="Libellé « who » → rôle(s)."),
             default=dict,
@@ -73,7 +68,7 @@ def key(label: str) -> str:
 
 @dataclass
 class Audiences:
-    roles: dict[str, dict] = field(default_factory=dict)  # role → {label, datagouv}, in display order
+    roles: dict[str, Role] = field(default_factory=dict)  # in display order
     labels: dict[str, list[str]] = field(default_factory=dict)  # key(label) → roles
     sources: dict[str, tuple[Document, str]] = field(default_factory=dict)  # key(label) → where it was mapped
 
@@ -82,7 +77,7 @@ class Audiences:
 
     @property
     def datagouv_roles(self) -> list[str]:
-        return [role for role, spec in self.roles.items() if spec["datagouv"] and role in DATAGOUV_ROLES]
+        return [role for role, spec in self.roles.items() if spec.datagouv and role in DATAGOUV_ROLES]
 
 
 def load(content_dir: Path, problems: Problems) -> Audiences:
@@ -104,7 +99,9 @@ def load(content_dir: Path, problems: Problems) -> Audiences:
         if doc is None:
             continue
         data = AUDIENCES.clean(doc.meta, (), doc, problems)
-        for role in list(data.get("roles", {})):
+        if data is MISSING:
+            continue
+        for role in list(data["roles"]):
             if not ROLE_ID.fullmatch(role):  # it becomes an anchor and a URL parameter
                 problems.error(
                     doc.path,
@@ -113,8 +110,8 @@ def load(content_dir: Path, problems: Problems) -> Audiences:
                     "value",
                 )
                 del data["roles"][role]
-        for role, spec in data.get("roles", {}).items():
-            if spec.get("datagouv") and role not in DATAGOUV_ROLES:
+        for role, spec in data["roles"].items():
+            if spec.datagouv and role not in DATAGOUV_ROLES:
                 problems.error(
                     doc.path,
                     doc.line("roles", role, "datagouv"),
@@ -122,10 +119,10 @@ def load(content_dir: Path, problems: Problems) -> Audiences:
                     f" que {', '.join(DATAGOUV_ROLES)} ; retirez `datagouv: true`",
                     "value",
                 )
-                spec["datagouv"] = False
-        audiences.roles.update(data.get("roles", {}))
+                spec.datagouv = False
+        audiences.roles.update(data["roles"])
         written: dict[str, str] = {}
-        for label, roles in data.get("labels", {}).items():
+        for label, roles in data["labels"].items():
             first = written.get(key(label))
             if first is not None and set(data["labels"][first]) != set(
                 roles
@@ -221,7 +218,7 @@ def pair(api, audiences: Audiences, problems: Problems) -> None:
         if not matches:
             history.unpaired.append(entry)
             if roles:
-                names = ", ".join(audiences.roles[r]["label"] for r in sorted(roles, key=list(audiences.roles).index))
+                names = ", ".join(audiences.roles[r].label for r in sorted(roles, key=list(audiences.roles).index))
                 problems.warn(
                     api.source,
                     api.doc.line("access_page", index),

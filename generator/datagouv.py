@@ -33,7 +33,7 @@ def absolute(url: str | None, links: Links) -> str | None:
 def _tags(api: Api) -> list[str]:
     """Keywords and themes as data.gouv.fr stores tags (slugified), 3 to 96 characters, once each."""
     out = []
-    for word in [*api.meta.get("keywords", []), *api.meta.get("themes", [])]:
+    for word in [*api.keywords, *api.themes]:
         tag = naming.slugify(word)
         if 3 <= len(tag) <= 96 and tag not in out:
             out.append(tag)
@@ -46,7 +46,7 @@ def dataservice(api: Api, audiences: Audiences, links: Links, site_url: str, pro
 
     def url_field(field: str, key, value: str | None = None) -> None:
         where = key if isinstance(key, tuple) else (key,)
-        raw = value if value is not None else api.meta.get(key)
+        raw = value if value is not None else getattr(api, key)
         resolved = absolute(raw, links)
         if resolved:
             body[field] = resolved
@@ -78,8 +78,8 @@ def dataservice(api: Api, audiences: Audiences, links: Links, site_url: str, pro
     if access.rate_limiting_resume:
         body["rate_limiting"] = access.rate_limiting_resume
     url_field("rate_limiting_url", "rate_limiting_link")
-    if api.meta.get("uptime") is not None:
-        body["availability"] = round(min(100.0, max(0.0, float(api.meta["uptime"]))), 3)  # udata does not clamp
+    if api.uptime is not None:
+        body["availability"] = round(min(100.0, max(0.0, float(api.uptime))), 3)  # udata does not clamp
     url_field("availability_url", "monitoring_link")
     body["access_type"] = ACCESS_TYPE[api.openness]
     if body["access_type"] == "restricted":  # data.gouv.fr empties the list otherwise
@@ -105,8 +105,7 @@ def dataservice(api: Api, audiences: Audiences, links: Links, site_url: str, pro
 
 def _where(api: Api, *key) -> tuple:
     """The front-matter path a value of today's access comes from: under `access` when declared there."""
-    declared = api.history is not None and key[0] in api.meta["access"]
-    return ("access", *key) if declared else key
+    return ("access", *key) if api.declares(key[0]) else key
 
 
 def _rights(body: dict, access: dict, roles: dict) -> str:
@@ -115,7 +114,7 @@ def _rights(body: dict, access: dict, roles: dict) -> str:
         return ""
     parts = ["Accès sur habilitation" + (f" (depuis le {access['since']})" if access.get("since") else "")]
     answers = [
-        f"{roles[role]['label'] if role in roles else role} : {CONDITION_LABELS[condition].lower()}"
+        f"{roles[role].label if role in roles else role} : {CONDITION_LABELS[condition].lower()}"
         for role, condition in body["extras"]["apigouv"].get("audiences", {}).items()
     ]
     if answers:
@@ -126,22 +125,22 @@ def _rights(body: dict, access: dict, roles: dict) -> str:
 
 
 def _description(api: Api) -> str:
-    parts = [api.tagline, api.meta.get("content_intro") or ""]
+    parts = [api.tagline, api.content_intro]
     return "\n\n".join(part.strip() for part in parts if part and part.strip())
 
 
 def _extras(api: Api, site_url: str) -> dict:
-    producer = api.producer
+    producer = api.owner
     extras = {
         "slug": api.slug,
-        "producer": producer.name if producer else api.meta["producer"],
-        "producer_slug": api.meta["producer"],
+        "producer": producer.name if producer else api.producer,
+        "producer_slug": api.producer,
         "contact": api.access.contact_link or None,
-        "is_france_connected": api.meta.get("is_france_connected", 0),
+        "is_france_connected": api.is_france_connected,
         "audiences": {role: condition for role, (condition, _) in api.conditions.items()},
         "who": [{"labels": audience.who, "condition": audience.eligible} for audience in api.access.audiences],
         "access": access_summary(api),
-        "datagouv_uuid": api.meta.get("datagouv_uuid", []),
+        "datagouv_uuid": api.datagouv_uuid,
     }
     if site_url:
         extras["page"] = f"{site_url}{api.url}"

@@ -16,7 +16,7 @@ from . import addresses, audiences, characters, components, naming, scopes
 from . import trees as question_trees
 from .problems import Problems
 from .reading import Document, inside, read
-from .spec import SLUG, Field, Int, List, Map, Num, Str, record
+from .spec import MISSING, SLUG, Field, Int, List, Map, Num, Str, record
 
 DETAIL_FIELDS = ("rate_limiting_description", "monitoring_description", "stats_detail_description")
 OPENNESS = {1: "open", 0: "semi_open", -1: "closed"}
@@ -222,12 +222,12 @@ PRODUCER = Map(
 )
 
 
-Notice = record(NOTICE, "Notice")  # `text` holds the parsed Markup; `link` is left out when refused
-Route = record(ACCESS_ROUTE, "Route", doc="A way to ask for access today; `text` holds the parsed Markup.")
+Notice = record(NOTICE, "Notice")  # the loader replaces `text` with its parsed Markup
+Route = record(ACCESS_ROUTE, "Route", doc="A way to ask for access today; the loader parses `text`.")
 
 
 class AccessEntry(record(ACCESS_ENTRY, "AccessEntry", anchor=(str, ""))):
-    """An audience as the fiche published it (`access_page`); `description` holds the parsed Markup."""
+    """An audience as the fiche published it (`access_page`); the loader parses `description`."""
 
     @property
     def condition(self) -> str:
@@ -283,29 +283,23 @@ class Producer(
         return addresses.page("producer", self.slug)
 
 
-@dataclass
-class Api:
-    slug: str
-    doc: Document
-    meta: dict  # cleaned front matter, for the sidebar's many optional fields
-    body: components.Markup
-    intro: components.Markup | None
-    details: dict  # sidebar Markdown snippets (rate limits, monitoring, stats), by field name
-    access: Access  # today's: what the pages, the funnel and the exports act on
-    scopes: scopes.ScopeSet | None
-    notices: list = field(default_factory=list)
-    history: History | None = None  # the published access, when `access` declares a newer one
-    producer: Producer | None = None
-    conditions: dict = field(default_factory=dict)  # role → (yes | under_condition | no, audience anchor)
-
-    def __getattr__(self, name):
-        # Template convenience: api.title, api.tagline… read from the cleaned front matter.
-        meta = self.__dict__.get("meta", {})
-        if name in meta:
-            return meta[name]
-        if name in API.fields:
-            return None
-        raise AttributeError(name)
+class Api(
+    record(
+        API,
+        "Api",
+        slug=(str, ""),
+        doc=(Document, None),
+        body=(components.Markup, None),
+        intro=(components.Markup, None),  # `content_intro`, parsed
+        details=(dict, dict),  # sidebar Markdown snippets (rate limits, monitoring, stats), parsed, by field name
+        scopes=(scopes.ScopeSet, None),
+        history=(History, None),  # the published access, when `access` declares a newer one
+        owner=(Producer, None),  # the file of `producer`, when `producteurs/` has one
+        conditions=(dict, dict),  # role → (yes | under_condition | no, audience anchor)
+    )
+):
+    """An API's fiche as the pages and exports read it. The loader turns `access` into today's access (declared or
+    as published), parses the Markdown of `notices` and `access_page`, and sorts the notices newest first."""
 
     @property
     def source(self) -> Path:
@@ -317,17 +311,17 @@ class Api:
 
     @property
     def openness(self) -> str:
-        return OPENNESS[self.meta["is_open"]]
-
-    @property
-    def partners(self) -> list:
-        """Today's co-producers: Producer, or a plain name when no producer file exists."""
-        return self.access.partners
+        return OPENNESS[self.is_open]
 
     @property
     def contact_email(self) -> str | None:
         link = self.access.contact_link or ""
         return link.removeprefix("mailto:") if link.startswith("mailto:") else None
+
+    def declares(self, key: str) -> bool:
+        """Today's access writes `key` itself; otherwise its value comes from the published fiche."""
+        written = self.doc.meta.get("access")
+        return self.history is not None and isinstance(written, dict) and key in written
 
 
 @dataclass
@@ -349,57 +343,36 @@ def _markup(text, doc, path, problems, context) -> components.Markup:
 
 
 def _api(doc: Document, problems: Problems, context: components.Context) -> Api | None:
-    """Check everything in the file, even when a required field is broken, so one run reports it all."""
-    meta = API.clean(doc.meta, (), doc, problems)
-    published = []
-    for index, entry in enumerate(meta.get("access_page", [])):
-        desc = components.parse(
-            entry.get("description", ""),
-            doc.path,
-            doc.text_line("access_page", index, "description"),
-            problems,
-            context,
-        )
-        if "who" in entry and "is_eligible" in entry:
-            published.append(AccessEntry(entry["who"], entry["is_eligible"], desc))
-    _anchor(published)
-    body = components.parse(doc.body, doc.path, doc.body_line, problems, context)
-    intro = (
-        _markup(meta.get("content_intro"), doc, ("content_intro",), problems, context)
-        if meta.get("content_intro")
-        else None
-    )
-    details = {key: _markup(meta[key], doc, (key,), problems, context) for key in DETAIL_FIELDS if meta.get(key)}
-    date = update_date(meta.get("last_update"))
+    api = API.clean(doc.meta, (), doc, problems)
+    if api is MISSING:  # a required field failed: the body is still checked, so that one run reports it all
+        components.parse(doc.body, doc.path, doc.body_line, problems, context)
+        return None
+    api.slug, api.doc = doc.slug, doc
+    for index, entry in enumerate(api.access_page):
+        entry.description = _markup(entry.description, doc, ("access_page", index, "description"), problems, context)
+    _anchor(api.access_page)
+    api.body = components.parse(doc.body, doc.path, doc.body_line, problems, context)
+    api.intro = _markup(api.content_intro, doc, ("content_intro",), problems, context) if api.content_intro else None
+    api.details = {
+        key: _markup(getattr(api, key), doc, (key,), problems, context) for key in DETAIL_FIELDS if getattr(api, key)
+    }
+    date = update_date(api.last_update)
     if date is not None and not EPOCH_FLOOR.replace(year=1990) <= date < EPOCH_CEILING:
         problems.warn(
             doc.path, doc.line("last_update"), f"last_update: date improbable ({date.year}) ; ignorée", "value"
         )
-        meta.pop("last_update")
+        api.last_update = ""
         date = None
-    scope_set = (
-        scopes.from_meta(meta["franceconnect"], doc, problems)
-        if "franceconnect" in meta
-        else scopes.from_body(doc.body)
-    )
-    if scope_set and scope_set.declared:
-        scopes.check_body(doc.body, doc.body_line, scope_set, doc, problems)
-        body = _mark_versions(body, scope_set, doc, problems)
-    notices = [
-        Notice(
-            date=n["date"],
-            title=n["title"],
-            text=_markup(n["text"], doc, ("notices", i, "text"), problems, context),
-            about=n["about"],
-            link=n["link"] if {"href", "label"} <= n.get("link", {}).keys() else None,
-        )  # a refused href drops the link
-        for i, n in enumerate(meta.get("notices", []))
-        if {"date", "title", "text"} <= n.keys()
-    ]
-    notices.sort(key=lambda n: n.date, reverse=True)  # the newest first
-    for index, other in enumerate(meta.get("related", [])):
-        mark = components.RelatedMark(other["slug"], other["title"]) if {"slug", "title"} <= other.keys() else None
-        if mark and other.get("mention") and not components.mark_paragraph(body, other["mention"], mark):
+    api.scopes = scopes.from_meta(api.franceconnect, doc, problems) if api.franceconnect else scopes.from_body(doc.body)
+    if api.scopes and api.scopes.declared:
+        scopes.check_body(doc.body, doc.body_line, api.scopes, doc, problems)
+        api.body = _mark_versions(api.body, api.scopes, doc, problems)
+    for index, notice in enumerate(api.notices):
+        notice.text = _markup(notice.text, doc, ("notices", index, "text"), problems, context)
+    api.notices.sort(key=lambda n: n.date, reverse=True)  # the newest first
+    for index, other in enumerate(api.related):
+        mark = components.RelatedMark(other["slug"], other["title"])
+        if other.get("mention") and not components.mark_paragraph(api.body, other["mention"], mark):
             problems.warn(
                 doc.path,
                 doc.line("related", index, "mention"),
@@ -407,16 +380,22 @@ def _api(doc: Document, problems: Problems, context: components.Context) -> Api 
                 " dans le corps de la fiche ; le lien n'est que dans « API liées »",
                 "dangling section",
             )
-    access, history = _access(meta, published, details, date, doc, problems, context)
-    today = [access.summary, *(a.text for a in access.audiences), *(r.text for r in access.routes)] if history else []
+    api.access, api.history = _access(api, date, doc, problems, context)
+    access = api.access
+    today = [access.summary, *(a.text for a in access.audiences), *(r.text for r in access.routes)]
     _dangling_trees(
-        [body, intro, *details.values(), *(e.description for e in published), *(n.text for n in notices), *today],
+        [
+            api.body,
+            api.intro,
+            *api.details.values(),
+            *(e.description for e in api.access_page),
+            *(n.text for n in api.notices),
+            *(today if api.history else []),
+        ],
         context.trees,
         problems,
     )
-    if any(k not in meta for k, f in API.fields.items() if f.required):
-        return None
-    return Api(doc.slug, doc, meta, body, intro, details, access, scope_set, notices, history)
+    return api
 
 
 def _anchor(entries: list) -> None:
@@ -433,66 +412,51 @@ _PUBLISHED_LINKS = (*_LINKS, "rate_limiting_resume")
 
 
 def _access(
-    meta: dict,
-    published: list[AccessEntry],
-    details: dict,
-    date,
-    doc: Document,
-    problems: Problems,
-    context: components.Context,
+    api: Api, date, doc: Document, problems: Problems, context: components.Context
 ) -> tuple[Access, History | None]:
     """Today's access and, when the file declares one, the published access as dated history."""
+    published = api.access_page
     as_published = Access(
         since="",
         source="",
-        routes=[Route(id="datapass", label="Demande d'habilitation", href=meta["datapass_link"], form="DataPass")]
-        if meta.get("datapass_link")
+        routes=[Route(id="datapass", label="Demande d'habilitation", href=api.datapass_link, form="DataPass")]
+        if api.datapass_link
         else [],
-        audiences=[Audience(e.who, e.condition, e.description, anchor=e.anchor) for e in published],
-        partners=list(meta.get("partners", [])),
-        rate_limiting_description=details.get("rate_limiting_description"),
-        **{key: meta.get(key, "") for key in _PUBLISHED_LINKS},
+        audiences=[Audience(who=e.who, eligible=e.condition, text=e.description, anchor=e.anchor) for e in published],
+        partners=list(api.partners),
+        rate_limiting_description=api.details.get("rate_limiting_description"),
+        **{key: getattr(api, key) for key in _PUBLISHED_LINKS},
     )
-    written = doc.meta.get("notices")  # the written list, so that each line is the notice's own
-    about_access = [
-        i
-        for i, n in enumerate(written if isinstance(written, list) else [])
-        if isinstance(n, dict) and n.get("about") == "access"
-    ]
-    if not {"since", "source"} <= meta.get("access", {}).keys():  # absent, or refused (and reported)
-        for index in about_access:
-            problems.warn(
-                doc.path,
-                doc.line("notices", index, "about"),
-                f"notices[{index}]: l'avis dit que l'accès a changé, mais la fiche ne déclare pas l'accès en"
-                " vigueur (clé `access`) : les pages et les exports donnent encore l'accès publié",
-                "access",
-            )
+    declared = api.access  # as written under `access`, or None: absent, or refused (and reported)
+    if declared is None:
+        written = doc.meta.get("notices")  # the written list, so that each line is the notice's own
+        for index, notice in enumerate(written if isinstance(written, list) else []):
+            if isinstance(notice, dict) and notice.get("about") == "access":
+                problems.warn(
+                    doc.path,
+                    doc.line("notices", index, "about"),
+                    f"notices[{index}]: l'avis dit que l'accès a changé, mais la fiche ne déclare pas l'accès en"
+                    " vigueur (clé `access`) : les pages et les exports donnent encore l'accès publié",
+                    "access",
+                )
         return as_published, None
-    raw = meta["access"]
 
     def markup(text, *where):
         return _markup(text, doc, ("access", *where), problems, context) if text else None
 
-    routes = [
-        Route(**{**route, "text": markup(route.get("text"), "routes", i, "text")})
-        for i, route in enumerate(raw.get("routes", []))
-        if {"id", "label", "href"} <= route.keys()
-    ]
-    audiences_today = [
-        Audience(a["who"], a["eligible"], markup(a.get("text"), "audiences", i, "text"))
-        for i, a in enumerate(raw.get("audiences", []))
-        if {"who", "eligible"} <= a.keys()
-    ]
-    _anchor(audiences_today)
-    if not routes and meta.get("is_open") == -1:
+    for index, route in enumerate(declared.routes):
+        route.text = markup(route.text, "routes", index, "text")
+    for index, audience in enumerate(declared.audiences):
+        audience.text = markup(audience.text, "audiences", index, "text")
+    _anchor(declared.audiences)
+    if not declared.routes and api.is_open == -1:
         problems.warn(
             doc.path,
             doc.line("access"),
             "access.routes: aucune voie de demande en vigueur ; la page ne peut dire où demander l'accès",
             "access",
         )
-    if not audiences_today and published:
+    if not declared.audiences and published:
         problems.warn(
             doc.path,
             doc.line("access"),
@@ -500,37 +464,34 @@ def _access(
             " page de demande d'accès ne montre que l'historique",
             "access",
         )
+    written = doc.meta["access"]
     for key in ("contact_link", "doc_tech_link"):
-        if key not in raw and meta.get(key):
+        if key not in written and getattr(api, key):
             problems.warn(
                 doc.path,
                 doc.line("access"),
-                f"access.{key}: absent ; la valeur publiée ({meta[key][:60]}) est reprise comme actuelle",
+                f"access.{key}: absent ; la valeur publiée ({getattr(api, key)[:60]}) est reprise comme actuelle",
                 "access",
             )
-    access = Access(
-        since=raw["since"],
-        source=raw["source"],
-        summary=markup(raw.get("summary"), "summary"),
-        routes=routes,
-        audiences=audiences_today,
-        partners=list(raw["partners"]) if "partners" in raw else list(meta.get("partners", [])),
-        rate_limiting_description=(
-            markup(raw["rate_limiting_description"], "rate_limiting_description")
-            if "rate_limiting_description" in raw
-            else details.get("rate_limiting_description")
-        ),
-        **{key: raw.get(key) or meta.get(key, "") for key in _PUBLISHED_LINKS},
-        dated=True,
+    declared.summary = markup(declared.summary, "summary")
+    if "partners" not in written:
+        declared.partners = list(api.partners)
+    declared.rate_limiting_description = (
+        markup(declared.rate_limiting_description, "rate_limiting_description")
+        if "rate_limiting_description" in written
+        else api.details.get("rate_limiting_description")
     )
+    for key in _PUBLISHED_LINKS:
+        setattr(declared, key, getattr(declared, key) or getattr(api, key))
+    declared.dated = True
     history = History(
         str(date.year) if date else "",
         published,
-        datapass_link=meta.get("datapass_link", ""),
-        partners=list(meta.get("partners", [])),
-        **{key: meta.get(key, "") for key in _LINKS},
+        datapass_link=api.datapass_link,
+        partners=list(api.partners),
+        **{key: getattr(api, key) for key in _LINKS},
     )
-    return access, history
+    return declared, history
 
 
 def _mark_versions(body: components.Markup, scope_set, doc: Document, problems: Problems) -> components.Markup:
@@ -580,12 +541,14 @@ def _dangling_trees(markups: list, trees: dict, problems: Problems) -> None:
 
 
 def _producer(doc: Document, problems: Problems, context) -> Producer | None:
-    meta = PRODUCER.clean(doc.meta, (), doc, problems)
-    if "name" not in meta:
+    producer = PRODUCER.clean(doc.meta, (), doc, problems)
+    if producer is MISSING:
         return None
-    body = components.parse(doc.body, doc.path, doc.body_line, problems, context) if doc.body.strip() else None
-    _dangling_trees([body], context.trees, problems)
-    return Producer(**meta, slug=doc.slug, source=doc.path, body=body)
+    producer.slug, producer.source = doc.slug, doc.path
+    if doc.body.strip():
+        producer.body = components.parse(doc.body, doc.path, doc.body_line, problems, context)
+    _dangling_trees([producer.body], context.trees, problems)
+    return producer
 
 
 # Device names Windows reserves whatever the extension: `con.html` can be neither written nor served there.
@@ -680,7 +643,7 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
         if doc is None:
             continue
         api = problems.guard(path, _api, doc, problems, context)
-        producer = api.meta["producer"] if api else doc.meta.get("producer")
+        producer = api.producer if api else doc.meta.get("producer")
         if isinstance(producer, str) and producer not in producers and SLUG.fullmatch(producer):
             problems.error(
                 doc.path,
@@ -722,8 +685,8 @@ def _related(apis: dict[str, Api], problems: Problems) -> None:
     """A related slug in another case than the file's would quietly link out of the site."""
     folded = {slug.lower(): slug for slug in apis}
     for api in apis.values():
-        for index, other in enumerate(api.meta.get("related", [])):
-            slug = other.get("slug", "")
+        for index, other in enumerate(api.related):
+            slug = other["slug"]
             if slug not in apis and slug.lower() in folded:
                 problems.error(
                     api.source,
@@ -735,11 +698,10 @@ def _related(apis: dict[str, Api], problems: Problems) -> None:
 
 
 def _link(api: Api, producers: dict, problems: Problems) -> None:
-    producer = producers.get(api.meta["producer"])
-    if producer is not None:
-        api.producer = producer
-        producer.apis.append(api)
-    where = ("access", "partners") if api.history and "partners" in api.meta["access"] else ("partners",)
+    api.owner = producers.get(api.producer)
+    if api.owner is not None:
+        api.owner.apis.append(api)
+    where = ("access", "partners") if api.declares("partners") else ("partners",)
     api.access.partners = _partners(api, api.access.partners, where, producers, problems)
     for partner in api.access.partners:
         if not isinstance(partner, str):
@@ -768,12 +730,12 @@ def _themes(apis: dict[str, Api], problems: Problems) -> list[str]:
     """Themes spelt several ways are folded into their most common spelling, with a warning."""
     spellings: dict[str, Counter] = defaultdict(Counter)
     for api in apis.values():
-        for theme in api.meta.get("themes", []):
+        for theme in api.themes:
             spellings[characters.skeleton(theme)][theme] += 1
     canonical = {key: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for key, c in spellings.items()}
     for api in apis.values():
         fixed = []
-        for index, theme in enumerate(api.meta.get("themes", [])):
+        for index, theme in enumerate(api.themes):
             best = canonical[characters.skeleton(theme)]
             if theme != best:
                 problems.warn(
@@ -784,7 +746,7 @@ def _themes(apis: dict[str, Api], problems: Problems) -> list[str]:
                 )
             if best not in fixed:
                 fixed.append(best)
-        api.meta["themes"] = fixed
+        api.themes = fixed
     return sorted(canonical.values(), key=naming.fold)
 
 
@@ -792,7 +754,7 @@ def content_epoch(catalogue: Catalogue) -> int:
     """A build date taken from the content (newest `last_update`), so two builds are byte-identical."""
     newest = EPOCH_FLOOR
     for api in catalogue.apis.values():
-        date = update_date(api.meta.get("last_update"))
+        date = update_date(api.last_update)
         if date is not None:
             newest = max(newest, date)
     return int(newest.timestamp())

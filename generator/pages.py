@@ -401,8 +401,7 @@ def eligibility_page(env, catalogue: Catalogue) -> Page:
     }
     html = _render(env, "eligibility.html", roles=catalogue.audiences.roles, rows=rows, open_to_all=open_to_all, r=r)
     toc = [
-        {"level": 2, "id": role, "name": spec["label"], "children": []}
-        for role, spec in catalogue.audiences.roles.items()
+        {"level": 2, "id": role, "name": spec.label, "children": []} for role, spec in catalogue.audiences.roles.items()
     ]
     description = "Les API du catalogue que chaque profil peut demander"
     return Page(
@@ -484,17 +483,17 @@ def navigation(catalogue: Catalogue) -> list:
 
 def api_summary(api: Api) -> dict:
     """One entry of /api/v1/apis.json, in the shape of api.gouv.fr's /api/v1/apis."""
-    producer = api.producer
+    producer = api.owner
     return {
         "title": api.title,
         "tagline": api.tagline,
         "path": f"/{api.url}",
         "slug": api.slug,
         "openness": api.openness,
-        "owner": producer.name if producer else api.meta["producer"],
+        "owner": producer.name if producer else api.producer,
         "owner_acronym": (producer.acronym if producer else "") or None,
         "logo": (producer.logo if producer else "") or None,
-        "datagouv_uuid": api.meta.get("datagouv_uuid", []),
+        "datagouv_uuid": api.datagouv_uuid,
         "datapass_link": api.access.route.href if api.access.route else None,  # today's form
         "access": datagouv.access_summary(api),
     }

@@ -342,10 +342,8 @@ class Version(
         integration_note=(str, ""),
         declared=(bool, True),  # False: scraped from the body, so no roles and no preview
         identity_known=(bool, True),  # False: the API's identity scopes are unknown (body fallback)
-        where=(tuple, ()),
-        positions=(dict, dict),
     )
-):  # where it is written, and its items' written indices
+):
     """One generation of an API's scopes, with the rules that say what a choice returns."""
 
     def message(self, key: str, **values) -> str:
@@ -525,7 +523,6 @@ class Version(
 
     def to_json(self) -> dict:
         data = asdict(self)
-        del data["where"], data["positions"]
         for scope in data["scopes"]:
             scope["output_fields"] = [scope["rename"].get(n, n) for n in scope["fields"]]
         data["messages"] = {key: self.messages.get(key, text) for key, text in MESSAGES.items()}
@@ -626,127 +623,82 @@ def _jsonable(value):
     return str(value)
 
 
-def _version(data: dict, where: tuple, doc: Document, problems: Problems, base: dict) -> Version | None:
-    if "scopes" not in data:
-        return None
-    label = ".".join(str(p) for p in where)
-    scopes, dropped = [], set()  # a dropped scope was reported once: references to it are not reported again
-    for index, raw in _written(data["scopes"], where + ("scopes",), doc):
-        here = where + ("scopes", index)
-        if not {"id", "label", "role"} <= raw.keys():
-            dropped.add(raw.get("id"))
-            continue
-        if raw["id"] in {s.id for _, s in scopes}:
+def _version(version: Version, doc: Document, problems: Problems, base: dict) -> Version:
+    """A cleaned version with its cross-references checked: duplicate ids and dangling scopes are reported and
+    left out."""
+    written = _own_path(doc.meta, (*version.where, "scopes"))
+    written_ids = {_own(item, "id") for item in written} if isinstance(written, list) else set()
+    scopes = []
+    for scope in version.scopes:
+        if scope.id in {s.id for s in scopes}:
             problems.error(
                 doc.path,
-                doc.line(*here, "id"),
-                f"{label}.scopes[{index}].id: « {raw['id']} » est déjà déclaré",
+                doc.line(*scope.where, "id"),
+                f"{dotted(scope.where)}.id: « {scope.id} » est déjà déclaré",
                 "duplicate id",
             )
             continue
-        # An alias whose id or user was refused (and reported) is left out whole.
-        raw = {**raw, "aliases": [a for a in raw["aliases"] if {"id", "used_by"} <= a.keys()]}
-        scopes.append((index, Scope(**raw)))
-    known = {s.id for _, s in scopes}
-    for index, scope in scopes:
+        scopes.append(scope)
+    known = {s.id for s in scopes}
+    dropped = written_ids - known  # refused, and reported once: references to them are not reported again
+    for scope in scopes:
         for j, required in enumerate(scope.requires):
             if required not in known and required not in dropped:
                 problems.error(
                     doc.path,
-                    doc.line(*where, "scopes", index, "requires", j),
-                    f"{label}.scopes[{index}].requires[{j}]: scope « {required} » non déclaré",
+                    doc.line(*scope.where, "requires", j),
+                    f"{dotted(scope.where)}.requires[{j}]: scope « {required} » non déclaré",
                     "dangling scope",
                 )
         scope.requires = [r for r in scope.requires if r in known]
-    positions = {"scopes": [index for index, _ in scopes]}
-    scopes = [scope for _, scope in scopes]
     use_cases = []
-    for index, raw in _written(data.get("use_cases", []), where + ("use_cases",), doc):
-        if not {"id", "title", "scopes"} <= raw.keys():
-            continue
-        if raw["id"] in {c.id for c in use_cases}:
+    for case in version.use_cases:
+        if case.id in {c.id for c in use_cases}:
             problems.error(
                 doc.path,
-                doc.line(*where, "use_cases", index, "id"),
-                f"{label}.use_cases[{index}].id: « {raw['id']} » est déjà déclaré",
+                doc.line(*case.where, "id"),
+                f"{dotted(case.where)}.id: « {case.id} » est déjà déclaré",
                 "duplicate id",
             )
             continue
-        for j, sid in enumerate(raw["scopes"]):
+        for j, sid in enumerate(case.scopes):
             if sid not in known and sid not in dropped:
                 problems.error(
                     doc.path,
-                    doc.line(*where, "use_cases", index, "scopes", j),
-                    f"{label}.use_cases[{index}].scopes[{j}]: scope « {sid} » non déclaré",
+                    doc.line(*case.where, "scopes", j),
+                    f"{dotted(case.where)}.scopes[{j}]: scope « {sid} » non déclaré",
                     "dangling scope",
                 )
-        use_cases.append(UseCase(**{**raw, "scopes": [s for s in raw["scopes"] if s in known]}))
-        positions.setdefault("use_cases", []).append(index)
-    _check_rules(list(zip(positions.get("use_cases", []), use_cases)), scopes, where, doc, problems)
-    example = data.get("example", {})
-    if not isinstance(example, dict):
-        problems.error(doc.path, doc.line(*where, "example"), f"{label}.example: doit être une table", "type")
-        example = {}
-    for key in set(data.get("messages", {})) - set(MESSAGES):
+        case.scopes = [s for s in case.scopes if s in known]
+        use_cases.append(case)
+    version.scopes, version.use_cases = scopes, use_cases
+    _check_rules(use_cases, scopes, doc, problems)
+    if not isinstance(version.example, dict):
+        problems.error(
+            doc.path,
+            doc.line(*version.where, "example"),
+            f"{dotted(version.where)}.example: doit être une table",
+            "type",
+        )
+        version.example = {}
+    for key in set(version.messages) - set(MESSAGES):
         problems.warn(
             doc.path,
-            doc.line(*where, "messages", key),
-            f"{label}.messages.{key}: message inconnu ({', '.join(MESSAGES)})",
+            doc.line(*version.where, "messages", key),
+            f"{dotted(version.where)}.messages.{key}: message inconnu ({', '.join(MESSAGES)})",
             "unknown key",
         )
-    fields = {
-        k: data[k]
-        for k in (
-            "id",
-            "label",
-            "status",
-            "since",
-            "until",
-            "source",
-            "summary",
-            "endpoint",
-            "envelope",
-            "empty_answer",
-            "messages",
-            "body",
-            "sections",
-            "entries",
-            "forbidden_answer",
-            "errors",
-            "parameters",
-            "implementation",
-        )
-        if k in data
-    }
-    return Version(
-        **{"id": "v1", "label": "", **fields},
-        scopes=scopes,
-        use_cases=use_cases,
-        example=example,
-        **base,
-        where=where,
-        positions=positions,
-    )
+    for key, value in base.items():
+        setattr(version, key, value)
+    return version
 
 
-def _written(cleaned: list, where: tuple, doc: Document):
-    """(index as written, item) for a cleaned list of tables: the list leaves out what was not a table (reported), so
-    its positions are not the file's; messages must name the file's."""
-    written = _own_path(doc.meta, where)
-    positions = [i for i, item in enumerate(written) if isinstance(item, dict)] if isinstance(written, list) else []
-    if len(positions) != len(cleaned):
-        positions = list(range(len(cleaned)))
-    return list(zip(positions, cleaned))
-
-
-def _check_rules(
-    use_cases: list[tuple[int, UseCase]], scopes: list[Scope], where: tuple, doc: Document, problems: Problems
-) -> None:
+def _check_rules(use_cases: list[UseCase], scopes: list[Scope], doc: Document, problems: Problems) -> None:
     """Minimisation made checkable: a use case with a rule asks for no scope whose data the rule does not read, and
     its rule reads nothing that its scopes do not return."""
-    label = ".".join(str(p) for p in where)
     by_id = {s.id: s for s in scopes}
-    for index, case in use_cases:  # index as written
+    for case in use_cases:
+        label = dotted(case.where)
         if not case.rule:
             continue
         asked = [by_id[i] for i in case.scopes if i in by_id]
@@ -755,16 +707,16 @@ def _check_rules(
             if scope.role == "mask" and not scope.withheld and not set(scope.output_fields()) & case.reads():
                 problems.warn(
                     doc.path,
-                    doc.line(*where, "use_cases", index, "scopes"),
-                    f"{label}.use_cases[{index}].scopes: « {scope.id} » est demandé mais le filtre (`rule`) ne lit"
+                    doc.line(*case.where, "scopes"),
+                    f"{label}.scopes: « {scope.id} » est demandé mais le filtre (`rule`) ne lit"
                     f" aucun de ses champs ({', '.join(scope.output_fields())}) : minimisation",
                     "minimisation",
                 )
         for name in sorted(case.reads() - returned):
             problems.warn(
                 doc.path,
-                doc.line(*where, "use_cases", index, "rule"),
-                f"{label}.use_cases[{index}].rule: le filtre lit « {name} », qu'aucun scope du cas ne renvoie",
+                doc.line(*case.where, "rule"),
+                f"{label}.rule: le filtre lit « {name} », qu'aucun scope du cas ne renvoie",
                 "minimisation",
             )
 
@@ -781,44 +733,45 @@ def _own_path(value, path: tuple):
 
 def from_meta(data: dict, doc: Document, problems: Problems) -> ScopeSet | None:
     base = {key: data[key] for key in ("base_scopes", "authorize_endpoint", "identity_alias", "integration_note")}
-    if "versions" in data:
-        written = doc.meta.get("franceconnect", {})
-        for key in ("scopes", "use_cases", "example", "entries"):
-            if key in written:
-                problems.error(
-                    doc.path,
-                    doc.line("franceconnect", key),
-                    f"franceconnect.{key}: avec `versions`, se déclare dans chaque version",
-                    "value",
-                )
-        versions = []
-        for index, raw in _written(data["versions"], ("franceconnect", "versions"), doc):
-            if raw.get("id") in {v.id for v in versions}:
-                problems.error(
-                    doc.path,
-                    doc.line("franceconnect", "versions", index, "id"),
-                    f"franceconnect.versions[{index}].id: « {raw['id']} » est déjà déclaré",
-                    "duplicate id",
-                )
-                continue
-            version = _version(raw, ("franceconnect", "versions", index), doc, problems, base) if "id" in raw else None
-            if version:
-                versions.append(version)
-        current = [v for v in versions if v.current]
-        if versions and len(current) != 1:
+    if "versions" not in data:  # one set of scopes, written with the keys of a version
+        if "scopes" not in data:
+            return None
+        version = Version(id="v1", label="", **{k: v for k, v in data.items() if k in VERSION.fields})
+        version.where = ("franceconnect",)
+        version = _version(version, doc, problems, base)
+        _check_shapes([version], doc, problems)
+        return ScopeSet([version])
+    written = doc.meta.get("franceconnect", {})
+    for key in ("scopes", "use_cases", "example", "entries"):
+        if key in written:
             problems.error(
                 doc.path,
-                doc.line("franceconnect", "versions"),
-                f"franceconnect.versions: une seule version doit avoir `status: current` ({len(current)} ici)",
+                doc.line("franceconnect", key),
+                f"franceconnect.{key}: avec `versions`, se déclare dans chaque version",
                 "value",
             )
-        _check_migration(versions, doc, problems)
-        _check_shapes(versions, doc, problems)
-        return ScopeSet(versions) if versions else None
-    version = _version(data, ("franceconnect",), doc, problems, base)
-    if version:
-        _check_shapes([version], doc, problems)
-    return ScopeSet([version]) if version else None
+    versions = []
+    for version in data["versions"]:
+        if version.id in {v.id for v in versions}:
+            problems.error(
+                doc.path,
+                doc.line(*version.where, "id"),
+                f"{dotted(version.where)}.id: « {version.id} » est déjà déclaré",
+                "duplicate id",
+            )
+            continue
+        versions.append(_version(version, doc, problems, base))
+    current = [v for v in versions if v.current]
+    if versions and len(current) != 1:
+        problems.error(
+            doc.path,
+            doc.line("franceconnect", "versions"),
+            f"franceconnect.versions: une seule version doit avoir `status: current` ({len(current)} ici)",
+            "value",
+        )
+    _check_migration(versions, doc, problems)
+    _check_shapes(versions, doc, problems)
+    return ScopeSet(versions) if versions else None
 
 
 def _check_shapes(versions: list[Version], doc: Document, problems: Problems) -> None:
@@ -864,20 +817,20 @@ def _check_shapes(versions: list[Version], doc: Document, problems: Problems) ->
                 )
         base = set(version.base_scopes) | {version.identity_alias} - {""}
         ids = {}
-        for index, scope in zip(version.positions["scopes"], version.scopes):
-            here = (*version.where, "scopes", index)
+        for scope in version.scopes:
+            here = scope.where
             if scope.id in base:
                 problems.error(
                     doc.path,
                     doc.line(*here, "id"),
-                    f"{label}.scopes[{index}].id: « {scope.id} » est déjà"
+                    f"{dotted(here)}.id: « {scope.id} » est déjà"
                     " envoyé avec toute requête (base_scopes) : il serait transmis deux fois",
                     "duplicate id",
                 )
             ids.setdefault(scope.id, here + ("id",))
-        for index, scope in zip(version.positions["scopes"], version.scopes):
+        for scope in version.scopes:
             for j, alias in enumerate(scope.aliases):
-                here = (*version.where, "scopes", index, "aliases", j, "id")
+                here = (*scope.where, "aliases", j, "id")
                 if alias["id"] in ids or alias["id"] in base:
                     problems.error(
                         doc.path,
@@ -888,12 +841,11 @@ def _check_shapes(versions: list[Version], doc: Document, problems: Problems) ->
                     )
                 ids.setdefault(alias["id"], here)
         for cycle_at in _cycles(version):
-            index = version.positions["scopes"][version.scopes.index(cycle_at)]
             problems.error(
                 doc.path,
-                doc.line(*version.where, "scopes", index, "requires"),
-                f"{label}.scopes[{index}]"
-                f".requires: « {cycle_at.id} » se requiert lui-même par un cycle : on ne pourrait plus le décocher",
+                doc.line(*cycle_at.where, "requires"),
+                f"{dotted(cycle_at.where)}.requires: « {cycle_at.id} » se requiert lui-même par un cycle :"
+                " on ne pourrait plus le décocher",
                 "value",
             )
         if (weight := _use_case_weight(version)) > MAX_PAGE_CHARS:
@@ -906,20 +858,19 @@ def _check_shapes(versions: list[Version], doc: Document, problems: Problems) ->
                 " ou les listes",
                 "limit",
             )
-        named = [("scopes", i, s.id) for i, s in zip(version.positions["scopes"], version.scopes)]
-        named += [("use_cases", i, c.id) for i, c in zip(version.positions.get("use_cases", []), version.use_cases)]
-        for kind, index, item_id in named:
-            anchor = f"{kind}:{version.id}-{item_id}"
-            if anchor in anchors:
-                problems.error(
-                    doc.path,
-                    doc.line(*version.where, kind, index, "id"),
-                    f"{label}.{kind}[{index}].id:"
-                    f" « {version.id}-{item_id} » désigne déjà un élément de la page ({anchors[anchor]}) ;"
-                    " changez l'un des deux identifiants",
-                    "duplicate id",
-                )
-            anchors.setdefault(anchor, f"{version.id} / {item_id}")
+        for kind, items in (("scopes", version.scopes), ("use_cases", version.use_cases)):
+            for item in items:
+                anchor = f"{kind}:{version.id}-{item.id}"
+                if anchor in anchors:
+                    problems.error(
+                        doc.path,
+                        doc.line(*item.where, "id"),
+                        f"{dotted(item.where)}.id:"
+                        f" « {version.id}-{item.id} » désigne déjà un élément de la page ({anchors[anchor]}) ;"
+                        " changez l'un des deux identifiants",
+                        "duplicate id",
+                    )
+                anchors.setdefault(anchor, f"{version.id} / {item.id}")
 
 
 def _use_case_weight(version: Version) -> int:
@@ -937,14 +888,15 @@ def _response_keys(version: Version):
     yield version.entries, ("entries",)
     if version.envelope:
         yield version.envelope, ("envelope",)
-    for index, scope in zip(version.positions["scopes"], version.scopes):
+    for scope in version.scopes:
+        here = scope.where[len(version.where) :]
         for j, name in enumerate(scope.fields):
-            yield name, ("scopes", index, "fields", j)
+            yield name, (*here, "fields", j)
         for name, to in scope.rename.items():
-            yield name, ("scopes", index, "rename", name)
-            yield to, ("scopes", index, "rename", name)
+            yield name, (*here, "rename", name)
+            yield to, (*here, "rename", name)
         for name in scope.keeps:
-            yield name, ("scopes", index, "keeps", name)
+            yield name, (*here, "keeps", name)
 
 
 def _cycles(version: Version) -> list[Scope]:
@@ -971,20 +923,20 @@ def _check_migration(versions: list[Version], doc: Document, problems: Problems)
     for old in versions:
         if old is current:
             continue
-        for index, scope in zip(old.positions["scopes"], old.scopes):
+        for scope in old.scopes:
             for j, new in enumerate(scope.replaced_by):
                 if not current.canonical(new):
                     problems.error(
                         doc.path,
-                        doc.line(*old.where, "scopes", index, "replaced_by", j),
+                        doc.line(*scope.where, "replaced_by", j),
                         f"replaced_by: « {new} » n'est pas un scope de la version {current.id}",
                         "dangling scope",
                     )
-    for index, case in zip(current.positions.get("use_cases", []), current.use_cases):
+    for case in current.use_cases:
         if case.replaces and not any(c.id == case.replaces for v in versions if v is not current for c in v.use_cases):
             problems.error(
                 doc.path,
-                doc.line(*current.where, "use_cases", index, "replaces"),
+                doc.line(*case.where, "replaces"),
                 f"replaces: aucun cas d'usage « {case.replaces} » dans une version retirée",
                 "dangling scope",
             )

@@ -2,7 +2,8 @@
 
 Each content shape is declared once, as a `Map`. The declaration drives validation (with file, line and
 field path for every problem, warnings with fallbacks), the published JSON Schema, and the dataclass the
-rest of the code reads (`record`), so none of them can drift apart.
+rest of the code reads (`record`), so none of them can drift apart. `Map.clean` returns that dataclass, or
+leaves out, after reporting it, an item whose required fields failed: loaders never re-check a declared key.
 """
 
 from __future__ import annotations
@@ -399,8 +400,23 @@ class Map(Check):
     unknown: str = "warn"  # warn | error
     values: Check | None = None  # for free-form maps: a check applied to every value
     code_keys: bool = False  # free-form keys copied into code (field names): plain ASCII expected
+    builds: type | None = None  # the record `clean` returns (set by `record`); a dict without one
 
     def clean(self, value, path, doc, problems):
+        """The record (or dict) of the fields that passed; MISSING, after reporting why, when a required field
+        did not: a list then leaves the item out, and nothing downstream re-checks a declared key."""
+        fields = self.read(value, path, doc, problems)
+        if fields is MISSING or any(spec.required and key not in fields for key, spec in self.fields.items()):
+            return MISSING
+        if self.builds is None:
+            return fields
+        made = self.builds(**fields)
+        made.where = path
+        return made
+
+    def read(self, value, path, doc, problems):
+        """Every field that passed, as a dict, even when a required one did not: `clean` without the verdict, for a
+        file that is checked to the end although it will not be rendered."""
         if not isinstance(value, dict):
             return self._bad(path, doc, problems, f"doit être une table (`clé: valeur`), pas {_kind(value)}")
         out = {}
@@ -463,10 +479,21 @@ class Map(Check):
         return _with_doc(out, self.doc)
 
 
+class Record:
+    """Base of the declared records. A subclass (one that adds methods) becomes what its map builds."""
+
+    declared_by: Map
+    where: tuple = ()  # the field path it was written at, set by `Map.clean`, for messages about it
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.declared_by.builds = cls
+
+
 def record(spec: Map, name: str, doc: str = "", **extra) -> type:
     """The dataclass of a declared shape: the map's fields, in order, with its defaults, so that the
-    declaration is written once. `extra` adds fields the content does not hold, as (type, default).
-    Subclass the result to add methods."""
+    declaration is written once, and what `spec.clean` returns from then on. `extra` adds fields the content
+    does not hold, as (type, default). Subclass the result to add methods."""
     types = {Str: str, Int: int, Bool: bool, List: list, Map: dict}
     required, optional = [], []
     for key, spec_field in spec.fields.items():
@@ -476,7 +503,7 @@ def record(spec: Map, name: str, doc: str = "", **extra) -> type:
         else:
             optional.append((key, kind, _default(spec_field.default, kind)))
     optional += [(key, kind, _default(default, kind)) for key, (kind, default) in extra.items()]
-    made = dataclasses.make_dataclass(name, required + optional)
+    made = dataclasses.make_dataclass(name, required + optional, bases=(Record,), namespace={"declared_by": spec})
     made.__doc__ = doc or spec.doc
     return made
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from . import components
 from .problems import Problems
 from .reading import load_yaml
-from .spec import Field, List, Map, Str, record
+from .spec import MISSING, Field, List, Map, Str, record
 
 CHOICE = Map(
     doc="Un choix : un ou plusieurs libellés qui mènent à une réponse, à une autre question, ou aux deux.",
@@ -41,7 +41,7 @@ TREE = Map(
 )
 
 
-Choice = record(CHOICE, "Choice")  # its `answer` holds the parsed Markup
+Choice = record(CHOICE, "Choice")  # the loader replaces `answer` with its parsed Markup
 Question = record(QUESTION, "Question", id=(str, ""))
 Tree = record(
     TREE, "Tree", id=(str, ""), path=(Path, None), weights=(dict, dict)
@@ -55,33 +55,28 @@ def load_trees(paths: list[Path], problems: Problems) -> dict[str, Tree]:
         doc = problems.guard(path, load_yaml, path, problems)
         if doc is None:
             continue
-        data = TREE.clean(doc.meta, (), doc, problems)
-        tree = Tree(questions={}, id=doc.slug, path=path)
-        for qid, raw in data.get("questions", {}).items():
-            if "question" not in raw or "choices" not in raw:
-                continue
-            choices = []
-            for index, choice in enumerate(raw["choices"]):
-                if "labels" not in choice:
-                    continue
-                answer = None
-                if choice.get("answer"):
-                    answer = components.parse(
-                        choice["answer"],
+        tree = TREE.clean(doc.meta, (), doc, problems)
+        if tree is MISSING:
+            continue
+        tree.id, tree.path = doc.slug, path
+        for qid, question in tree.questions.items():
+            question.id = qid
+            for index, choice in enumerate(question.choices):
+                if choice.answer:
+                    choice.answer = components.parse(
+                        choice.answer,
                         path,
                         doc.text_line("questions", qid, "choices", index, "answer"),
                         problems,
                         context,
                     )
-                if not answer and not choice.get("next"):
+                if not choice.answer and not choice.next:
                     problems.error(
                         path,
                         doc.line("questions", qid, "choices", index),
                         f"questions.{qid}.choices[{index}]: il faut `answer`, `next` ou les deux",
                         "tree",
                     )
-                choices.append(Choice(choice["labels"], answer=answer, next=choice.get("next")))
-            tree.questions[qid] = Question(raw["question"], choices, hint=raw.get("hint", ""), id=qid)
         for qid, question in tree.questions.items():
             for index, choice in enumerate(question.choices):
                 if choice.next and choice.next not in tree.questions:

@@ -25,8 +25,8 @@ def test_project_content_is_clean():
     catalogue, problems = load(CONTENT)
     assert not problems.items, [str(p) for p in problems.items]
     api = catalogue.apis["api-statut-etudiant"]
-    assert api.producer.slug == "mesri"
-    assert [p.slug for p in api.partners] == ["renater", "dinum"]  # today's
+    assert api.owner.slug == "mesri"
+    assert [p.slug for p in api.access.partners] == ["renater", "dinum"]  # today's
     assert [p.slug for p in api.history.partners] == ["renater"]  # as published in 2022
     assert [e.is_eligible for e in api.history.entries] == [-1, 1, 0]
     assert [a.eligible for a in api.access.audiences] == ["no", "yes", "no", "no"]
@@ -72,7 +72,7 @@ def test_warnings_have_fallbacks(tmp_path):
     assert not problems.errors
     kinds = {p.category for p in problems.warnings}
     assert {"null list", "dangling question tree", "theme spelling"} <= kinds
-    assert catalogue.apis["other"].meta["themes"] == ["Education"]  # folded into the more common spelling
+    assert catalogue.apis["other"].themes == ["Education"]  # folded into the more common spelling
 
 
 def test_tree_schema_errors_name_file_and_line(tmp_path):

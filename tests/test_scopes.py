@@ -1,5 +1,6 @@
 """The scope model: the facts file's test vectors, the scope string, the authorize URL, the body fallback."""
 
+import dataclasses
 import shutil
 
 import pytest
@@ -65,7 +66,7 @@ def scope_set():
 @pytest.fixture(scope="module")
 def v2(scope_set):
     version = scope_set.version("v2")
-    return scopes.Version(**{**version.__dict__, "scopes": version.scopes + [IDENTITE]})
+    return dataclasses.replace(version, scopes=version.scopes + [IDENTITE])
 
 
 @pytest.fixture(scope="module")
@@ -175,9 +176,7 @@ def test_v3_4_sub_scope_alone_gets_its_base(v3):
     assert "mesri_admissions" in v3.warnings(["mesri_admission_inscrit"])[0]
     assert v3.scope_string(["mesri_admission_inscrit"]).endswith("mesri_admissions mesri_admission_inscrit")
     # without the chooser's help, the API would send no admissions key at all
-    bare = scopes.Version(
-        **{**v3.__dict__, "scopes": [scopes.Scope(**{**s.__dict__, "requires": []}) for s in v3.scopes]}
-    )
+    bare = dataclasses.replace(v3, scopes=[dataclasses.replace(s, requires=[]) for s in v3.scopes])
     assert "admissions" not in bare.preview(["mesri_admission_inscrit"], S1_3)
 
 
