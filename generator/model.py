@@ -121,6 +121,16 @@ CURRENT_ACCESS = Map(
     },
 )
 
+RELATED = Map(
+    doc="Une API que le texte de la fiche mentionne.",
+    unknown="error",
+    fields={
+        "slug": Field(Str(kind="slug", doc="Slug de l'autre API (nom de son fichier)."), required=True),
+        "title": Field(Str(doc="Nom affiché quand l'API n'est pas dans le contenu."), required=True),
+        "mention": Field(Str(doc="La phrase du corps qui parle de cette API : un lien vers elle la suit.")),
+    },
+)
+
 API = Map(
     doc="Fiche d'une API, au format des fichiers `_data/api/*.md` d'api.gouv.fr.",
     ignored=("layout", "hide_pre_footer", "additional_css", "useSwaggerProxy", "clients", "category"),
@@ -189,16 +199,7 @@ API = Map(
         ),
         "related": Field(
             List(
-                Map(
-                    unknown="error",
-                    fields={
-                        "slug": Field(Str(kind="slug", doc="Slug de l'autre API (nom de son fichier)."), required=True),
-                        "title": Field(Str(doc="Nom affiché quand l'API n'est pas dans le contenu."), required=True),
-                        "mention": Field(
-                            Str(doc="La phrase du corps qui parle de cette API : un lien vers elle la suit.")
-                        ),
-                    },
-                ),
+                RELATED,
                 max_items=20,
                 doc="API liées, que le texte mentionne : un lien vers leur fiche dans ce site quand elle y est.",
             ),
@@ -222,6 +223,7 @@ PRODUCER = Map(
 )
 
 
+Related = record(RELATED, "Related")
 Notice = record(NOTICE, "Notice")  # the loader replaces `text` with its parsed Markup
 Route = record(ACCESS_ROUTE, "Route", doc="A way to ask for access today; the loader parses `text`.")
 
@@ -371,8 +373,8 @@ def _api(doc: Document, problems: Problems, context: components.Context) -> Api 
         notice.text = _markup(notice.text, doc, ("notices", index, "text"), problems, context)
     api.notices.sort(key=lambda n: n.date, reverse=True)  # the newest first
     for index, other in enumerate(api.related):
-        mark = components.RelatedMark(other["slug"], other["title"])
-        if other.get("mention") and not components.mark_paragraph(api.body, other["mention"], mark):
+        mark = components.RelatedMark(other.slug, other.title)
+        if other.mention and not components.mark_paragraph(api.body, other.mention, mark):
             problems.warn(
                 doc.path,
                 doc.line("related", index, "mention"),
@@ -485,8 +487,8 @@ def _access(
         setattr(declared, key, getattr(declared, key) or getattr(api, key))
     declared.dated = True
     history = History(
-        str(date.year) if date else "",
-        published,
+        published=str(date.year) if date else "",
+        entries=published,
         datapass_link=api.datapass_link,
         partners=list(api.partners),
         **{key: getattr(api, key) for key in _LINKS},
@@ -625,7 +627,7 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
     content_dir = Path(content_dir)
     if not (content_dir / "api").is_dir():
         problems.error(content_dir, 1, "dossier de contenu sans sous-dossier `api/`", "layout")
-        return Catalogue({}, {}, {}, [])
+        return Catalogue(apis={}, producers={}, trees={}, themes=[])
     trees = question_trees.load_trees(
         content_files(content_dir / "question-trees", (".yml", ".yaml"), problems, content_dir), problems
     )
@@ -662,7 +664,7 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
         audiences.unmapped(api, roles, problems)
         audiences.pair(api, roles, problems)
         api.conditions = audiences.conditions(api.access.audiences, roles)
-    return Catalogue(apis, producers, trees, themes, roles)
+    return Catalogue(apis=apis, producers=producers, trees=trees, themes=themes, audiences=roles)
 
 
 def _titles(apis: dict[str, Api], problems: Problems) -> None:
@@ -686,7 +688,7 @@ def _related(apis: dict[str, Api], problems: Problems) -> None:
     folded = {slug.lower(): slug for slug in apis}
     for api in apis.values():
         for index, other in enumerate(api.related):
-            slug = other["slug"]
+            slug = other.slug
             if slug not in apis and slug.lower() in folded:
                 problems.error(
                     api.source,
