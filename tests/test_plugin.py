@@ -101,17 +101,23 @@ def test_the_plugin_leaves_the_environment_alone(tmp_path, monkeypatch):
     assert "SOURCE_DATE_EPOCH" not in os.environ
 
 
+class _ServerGone(Exception):
+    pass
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _fetch_until(url: str, wanted, deadline: float = 90) -> str:
+def _fetch_until(url: str, wanted, server=None, deadline: float = 90) -> str:
     """Poll the dev server until the page is in the wanted state (serve rebuilds on its own schedule)."""
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     end, text = time.monotonic() + deadline, ""
     while time.monotonic() < end:
+        if server is not None and server.poll() is not None:
+            raise _ServerGone(url)
         try:
             text = opener.open(url, timeout=5).read().decode("utf-8")
         except OSError:
@@ -122,6 +128,34 @@ def _fetch_until(url: str, wanted, deadline: float = 90) -> str:
     raise AssertionError(f"{url} never reached the expected state; last page:\n{text[:2000]}")
 
 
+def _serve(config: Path, path: str, wanted) -> tuple[subprocess.Popen, str, str]:
+    """`mkdocs serve` on a free port, and the page at `path` once in the wanted state. MkDocs cannot report the
+    port it bound, so a port taken between our probe and its bind makes it exit: start again on another."""
+    for _ in range(5):
+        port = _free_port()
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "mkdocs"),
+                "serve",
+                "-f",
+                str(config),
+                "--dev-addr",
+                f"127.0.0.1:{port}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}/{path}"
+        try:
+            return server, url, _fetch_until(url, wanted, server)
+        except _ServerGone:
+            continue
+        except BaseException:
+            server.terminate()
+            raise
+    raise AssertionError("mkdocs serve exited five times before serving")
+
+
 @pytest.mark.slow
 def test_serve_shows_the_problems_and_keeps_serving(tmp_path):
     """Started with a broken file, serve builds the rest and shows the problem on every page; a new
@@ -129,22 +163,10 @@ def test_serve_shows_the_problems_and_keeps_serving(tmp_path):
     content = seed_content(tmp_path / "content")
     broken = content / "api" / "a.md"
     broken.write_text("---\ntitle: A\ntagline: t\nproducer: mesri\nis_open: 5\n---\n")
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "mkdocs"),
-            "serve",
-            "-f",
-            str(config_for(tmp_path, content)),
-            "--dev-addr",
-            f"127.0.0.1:{port}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    server, page, html = _serve(
+        config_for(tmp_path, content), "les-api/api-statut-etudiant/", lambda t: "Contenu à corriger" in t
     )
-    page = f"http://127.0.0.1:{port}/les-api/api-statut-etudiant/"
     try:
-        html = _fetch_until(page, lambda t: "Contenu à corriger" in t)
         assert f"{broken}:5: is_open" in html and "API Statut Etudiant" in html
         (content / "api" / "b.md").write_text("---\ntitle: B\ntagline: t\nproducer: nobody\nis_open: 1\n---\n")
         html = _fetch_until(page, lambda t: "b.md:4: producer" in t)
