@@ -95,3 +95,26 @@ def test_a_fiche_without_a_required_field_still_has_its_body_checked(tmp_path):
 def test_missing_is_never_a_record():
     doc = _doc("x: 1\n")
     assert model.NOTICE.clean(doc.meta, (), doc, Problems()) is MISSING
+
+
+def test_the_versions_structure_is_checked(tmp_path):
+    problems, text = load_with(
+        tmp_path,
+        (
+            "    - id: v2\n      label: V2\n      status: retired\n",
+            "    - id: v2\n      label: V2\n      status: current\n",
+        ),
+        ("  identity_alias: identite_pivot\n", "  identity_alias: identite_pivot\n  entries: admissions\n"),
+    )
+    assert errors_at(problems, line_of(text, "  versions:\n")) == [
+        "franceconnect.versions: une seule version doit avoir `status: current` (2 ici)"
+    ]
+    assert errors_at(problems, line_of(text, "  entries: admissions\n")) == [
+        "franceconnect.entries: avec `versions`, se déclare dans chaque version"
+    ]
+
+
+def test_a_version_declared_twice_is_reported_where_written(tmp_path):
+    problems, text = load_with(tmp_path, ("    - id: v2\n      label: V2\n", "    - id: v3\n      label: V2\n"))
+    line = line_of(text, "    - id: v3\n      label: V2\n")
+    assert errors_at(problems, line) == ["franceconnect.versions[1].id: « v3 » est déjà déclaré"]
