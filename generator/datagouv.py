@@ -7,6 +7,7 @@ APIs. Whatever has no field of its own goes under `extras.apigouv`.
 
 from __future__ import annotations
 
+import json
 import re
 
 from . import addresses, naming, urls
@@ -189,80 +190,99 @@ def dataservices(catalogue: Catalogue, site_url: str, problems: Problems) -> lis
     ]
 
 
+# The vocabularies of the DCAT export, with the prefixes its JSON-LD context declares.
+DCAT_CONTEXT = {
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+}
+
+
 def dcat(bodies: list[dict], site_url: str, roles: dict | None = None) -> str:
     """A DCAT catalogue (JSON-LD) of `dcat:DataService`, with the properties udata's DCAT harvester reads, plus
-    today's access: contact point, documentation, and the access rights (who may ask, and where)."""
-    from rdflib import Graph, Literal, Namespace, URIRef
-    from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS
+    today's access: contact point, documentation, and the access rights (who may ask, and where).
 
-    VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+    Written as flattened, compacted JSON-LD: one object per node, properties and values sorted, so that the same
+    content always gives the same file. Named nodes only: blank node ids would change from one build to the next."""
+    graph: dict[str, dict[str, list]] = {}
 
-    graph = Graph(bind_namespaces="none")
-    graph.bind("dcat", DCAT)
-    graph.bind("dct", DCTERMS)
-    graph.bind("foaf", FOAF)
-    graph.bind("vcard", VCARD)
-    graph.bind("rdfs", RDFS)
-    site = Namespace(site_url.rstrip("/") + "/" if site_url else "urn:api-catalogue:")
-    catalog = URIRef(site["catalog"])
-    graph.add((catalog, RDF.type, DCAT.Catalog))
+    def add(node: str, prop: str, value) -> None:
+        values = graph.setdefault(node, {}).setdefault(prop, [])
+        if value not in values:
+            values.append(value)
+
+    def ref(url: str) -> dict:
+        return {"@id": url}
+
+    def french(text: str) -> dict:
+        return {"@language": "fr", "@value": text}
+
+    site = site_url.rstrip("/") + "/" if site_url else "urn:api-catalogue:"
+    catalog = site + "catalog"
+    add(catalog, "@type", "dcat:Catalog")
     for body in bodies:
         extras = body["extras"]["apigouv"]
-        node = URIRef(extras.get("page") or site[addresses.page("api", extras["slug"])])
-        graph.add((catalog, DCAT.service, node))
-        graph.add((node, RDF.type, DCAT.DataService))
-        graph.add((node, DCTERMS.identifier, Literal(extras["slug"])))
-        graph.add((node, DCTERMS.title, Literal(body["title"], lang="fr")))
-        graph.add((node, DCTERMS.description, Literal(body["description"], lang="fr")))
+        node = extras.get("page") or site + addresses.page("api", extras["slug"])
+        add(catalog, "dcat:service", ref(node))
+        add(node, "@type", "dcat:DataService")
+        add(node, "dct:identifier", extras["slug"])
+        add(node, "dct:title", french(body["title"]))
+        add(node, "dct:description", french(body["description"]))
         if "page" in extras:
-            graph.add((node, DCAT.landingPage, URIRef(extras["page"])))
+            add(node, "dcat:landingPage", ref(extras["page"]))
         if "base_api_url" in body:
-            graph.add((node, DCAT.endpointURL, URIRef(body["base_api_url"])))
+            add(node, "dcat:endpointURL", ref(body["base_api_url"]))
         if "machine_documentation_url" in body:
-            graph.add((node, DCAT.endpointDescription, URIRef(body["machine_documentation_url"])))
+            add(node, "dcat:endpointDescription", ref(body["machine_documentation_url"]))
         if "technical_documentation_url" in body:
-            graph.add((node, FOAF.page, URIRef(body["technical_documentation_url"])))
+            add(node, "foaf:page", ref(body["technical_documentation_url"]))
         for tag in body.get("tags", []):
-            graph.add((node, DCAT.keyword, Literal(tag)))
-        # Named nodes, not blank ones: blank node ids would change from one build to the next.
+            add(node, "dcat:keyword", tag)
         access = extras.get("access", {})
         contact = absolute(access.get("contact"), Links())
         email = access.get("contact", "") if access.get("contact", "").startswith("mailto:") else ""
         if email or contact:
-            point = URIRef(f"{node}#contact")
-            graph.add((node, DCAT.contactPoint, point))
-            graph.add((point, RDF.type, VCARD.Kind))
-            graph.add((point, VCARD.fn, Literal(extras["producer"])))
-            graph.add((point, VCARD.hasEmail, URIRef(email)) if email else (point, VCARD.hasURL, URIRef(contact)))
+            point = f"{node}#contact"
+            add(node, "dcat:contactPoint", ref(point))
+            add(point, "@type", "vcard:Kind")
+            add(point, "vcard:fn", extras["producer"])
+            add(point, "vcard:hasEmail" if email else "vcard:hasURL", ref(email or contact))
         rights = _rights(body, access, roles or {})
         if rights:
-            statement = URIRef(f"{node}#acces")
-            graph.add((node, DCTERMS.accessRights, statement))
-            graph.add((statement, RDF.type, DCTERMS.RightsStatement))
-            graph.add((statement, RDFS.label, Literal(rights, lang="fr")))
+            statement = f"{node}#acces"
+            add(node, "dct:accessRights", ref(statement))
+            add(statement, "@type", "dct:RightsStatement")
+            add(statement, "rdfs:label", french(rights))
             if "authorization_request_url" in body:
-                graph.add((statement, RDFS.seeAlso, URIRef(body["authorization_request_url"])))
-        publisher = URIRef(
-            site[addresses.page("producer", extras["producer_slug"])]
-        )  # stable: builds stay byte-identical
-        graph.add((node, DCTERMS.publisher, publisher))
-        graph.add((publisher, RDF.type, FOAF.Organization))
-        graph.add((publisher, FOAF.name, Literal(extras["producer"])))
-    return _canonical(graph.serialize(format="json-ld", auto_compact=True))
+                add(statement, "rdfs:seeAlso", ref(body["authorization_request_url"]))
+        publisher = site + addresses.page("producer", extras["producer_slug"])
+        add(node, "dct:publisher", ref(publisher))
+        add(publisher, "@type", "foaf:Organization")
+        add(publisher, "foaf:name", extras["producer"])
+    nodes = [
+        {"@id": node, **{prop: _one_or_sorted(values) for prop, values in properties.items()}}
+        for node, properties in graph.items()
+    ]
+    return json.dumps(
+        {"@context": DCAT_CONTEXT, "@graph": _sorted(_sorted_keys(node) for node in nodes)},
+        ensure_ascii=False,
+        indent=2,
+    )
 
 
-def _canonical(text: str) -> str:
-    """rdflib orders nodes and values as Python's hash seed falls; JSON-LD arrays here are sets: sort them, so the
-    same content always gives the same file."""
-    import json
+def _key(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
-    def order(value):
-        if isinstance(value, list):
-            return sorted(
-                (order(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False)
-            )
-        if isinstance(value, dict):
-            return {key: order(value[key]) for key in sorted(value)}
-        return value
 
-    return json.dumps(order(json.loads(text)), ensure_ascii=False, indent=2)
+def _sorted(values) -> list:
+    return sorted(values, key=_key)
+
+
+def _one_or_sorted(values: list):
+    return values[0] if len(values) == 1 else _sorted(values)
+
+
+def _sorted_keys(node: dict) -> dict:
+    return {key: node[key] for key in sorted(node)}

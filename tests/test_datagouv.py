@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from generator import audiences, components, model, naming
+from generator import audiences, components, model, naming, pages
 from generator.links import Links
 from generator.problems import Problems
 from generator.reading import read
@@ -271,3 +271,32 @@ def test_the_boursier_mention_links_inside_a_build_that_holds_that_api(tmp_path)
     links = [a.attributes["href"] for a in page.css("[aria-labelledby=liees-titre] a")]
     assert links == ["../../les-api/api-statut-etudiant-boursier/"]
     assert (tmp_path / "site/les-api/api-statut-etudiant-boursier/index.html").is_file()
+
+
+def test_the_dcat_catalogue_says_todays_access_as_rdf():
+    """Read back as RDF (rdflib, a JSON-LD processor of its own), the catalogue states today's contact, rights and
+    publisher of the seed's API, and only named nodes."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, Namespace
+
+    from conftest import CONTENT
+
+    vcard = Namespace("http://www.w3.org/2006/vcard/ns#")
+    site = "https://exemple.gouv.fr/"
+    catalogue = model.load(CONTENT, Problems())
+    graph = Graph().parse(data=pages.exports(catalogue, site, Problems())["catalog.jsonld"], format="json-ld")
+    api = URIRef(site + "les-api/api-statut-etudiant/")
+    assert (URIRef(site + "catalog"), DCAT.service, api) in graph
+    assert graph.value(api, RDF.type) == DCAT.DataService
+    assert graph.value(api, DCTERMS.title) == Literal("API Statut Etudiant", lang="fr")
+    assert graph.value(api, DCAT.landingPage) == api
+    point = graph.value(api, DCAT.contactPoint)
+    assert graph.value(point, vcard.hasEmail) == URIRef("mailto:api-particulier@api.gouv.fr")  # today's, not 2022's
+    rights = graph.value(api, DCTERMS.accessRights)
+    assert graph.value(rights, RDF.type) == DCTERMS.RightsStatement
+    assert "depuis le 2024-02-13" in str(graph.value(rights, RDFS.label))
+    assert graph.value(rights, RDFS.seeAlso) == URIRef("https://datapass.api.gouv.fr/api-particulier")
+    publisher = graph.value(api, DCTERMS.publisher)
+    assert publisher == URIRef(site + "producteurs/mesri/") and graph.value(publisher, RDF.type) == FOAF.Organization
+    assert {str(k) for k in graph.objects(api, DCAT.keyword)} >= {"etudiant", "education"}
+    assert not [node for node in graph.all_nodes() if node.__class__.__name__ == "BNode"]
