@@ -7,6 +7,7 @@ our own autoescaping templates, and TOC tokens. The plugin hands them to MkDocs.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import html
 import itertools
 import json
@@ -93,6 +94,17 @@ def _escaped(tokens: list) -> list:
     ]
 
 
+@functools.cache
+def bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept from one build to the next, in Jinja's private folder of the system's temporary
+    directory: compiling ours and the theme's is a third of a small site's build. A template whose source changed
+    is compiled again (Jinja checks a checksum). None where no safe folder can be had."""
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
+
+
 def environment(custom_dir: Path | None = None, directory_urls: bool = True) -> jinja2.Environment:
     """Our templates, each of which a host site may override from `<custom_dir>/api-catalogue/`.
     `directory_urls` is MkDocs' use_directory_urls: how links between pages are written."""
@@ -104,6 +116,7 @@ def environment(custom_dir: Path | None = None, directory_urls: bool = True) -> 
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,
+        bytecode_cache=bytecode_cache(),
     )
     env.globals["address"] = addresses.page
     env.globals.update(

@@ -116,6 +116,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             files.append(File.generated(config, ASSET_DIR + path, abs_src_path=str(ASSETS / path)))
         return files
 
+    def on_env(self, env, /, *, config, files):
+        """The theme's templates share our compiled-template cache, unless the site set one of its own."""
+        if self.config.enabled and env.bytecode_cache is None:
+            env.bytecode_cache = pages.bytecode_cache()
+        return env
+
     def on_nav(self, nav: Navigation, /, *, config, files) -> Navigation:
         """The host's own entries, then the catalogue's sections, made from the content."""
         if not self.config.enabled or self.catalogue is None:

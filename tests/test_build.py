@@ -7,12 +7,13 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import jinja2
 import jsonschema
 import markdown
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
-from generator import naming, schema
+from generator import naming, pages, schema
 from generator.problems import Problems
 from generator.reading import read
 
@@ -338,3 +339,13 @@ def test_scopes_toc_lists_the_page_headings(site):
         for a in page.css(".md-sidebar--secondary nav.md-nav--secondary a.md-nav__link")
     ]
     assert toc == headings and len(toc) == 5
+
+
+def test_compiled_templates_are_kept_but_an_edited_override_is_read_again(tmp_path):
+    """The compiled-template cache (shared with the theme) never serves a template whose source changed."""
+    assert isinstance(pages.environment().bytecode_cache, jinja2.FileSystemBytecodeCache)
+    override = tmp_path / pages.OVERRIDES / "inline.html"
+    override.parent.mkdir()
+    for text in ("première version", "seconde version"):
+        override.write_text(text, encoding="utf-8")
+        assert pages.environment(tmp_path).get_template("inline.html").render() == text
