@@ -11,6 +11,7 @@ import functools
 import html
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,6 +93,16 @@ def _escaped(tokens: list) -> list:
         }
         for token in tokens
     ]
+
+
+# Around each block a template marks `data-search-exclude`: the search index skips the block, and its parser need
+# not read it either (on the scopes page, more than half the HTML).
+_UNSEARCHED = re.compile(r"<!--search:off-->.*?<!--search:on-->", re.S)
+
+
+def searchable(html: str) -> str:
+    """The page as the search index reads it: without the blocks it excludes anyway."""
+    return _UNSEARCHED.sub("", html)
 
 
 @functools.cache

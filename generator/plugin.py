@@ -11,7 +11,7 @@ from pathlib import Path
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page as MkDocsPage
@@ -54,6 +54,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.serving = False
         self.banner = ""  # under `mkdocs serve`, the content's errors, shown on every page
         self.loaded: tuple | None = None  # (catalogue, problems) that the CLI loaded and reported: one load a build
+        self.unsearched: dict[str, str] = {}  # page URL → its whole content, while the search plugin reads it
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -156,6 +157,20 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             page.toc = get_toc(generated.toc_tokens())
             html = generated.html
         return self.banner + html
+
+    @event_priority(100)  # before the search plugin indexes the page
+    def _lighten_for_search(self, context, /, *, page, config, nav):
+        if page.file.src_uri in self.pages and (light := pages.searchable(page.content)) != page.content:
+            self.unsearched[page.url], page.content = page.content, light
+        return context
+
+    @event_priority(-100)  # after it
+    def _restore_after_search(self, context, /, *, page, config, nav):
+        if (whole := self.unsearched.pop(page.url, None)) is not None:
+            page.content = whole
+        return context
+
+    on_page_context = CombinedEvent(_lighten_for_search, _restore_after_search)
 
     def on_serve(self, server, /, *, config, builder):
         if self.config.enabled:

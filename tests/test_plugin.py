@@ -1,5 +1,6 @@
 """The MkDocs glue on its own: `mkdocs build` with the plugin, its content option, errors and `serve` watching."""
 
+import json
 import os
 import socket
 import subprocess
@@ -10,7 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
 
+from generator import pages
 from generator.plugin import CataloguePlugin
 
 from conftest import CONTENT, ROOT, seed_content
@@ -89,9 +93,6 @@ def test_disabled_plugin_adds_nothing(tmp_path):
 
 def test_the_plugin_leaves_the_environment_alone(tmp_path, monkeypatch):
     """Reproducible dates are the CLI's business, for its own build only."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     mkdocs_build(load_config(str(config_for(tmp_path, CONTENT))))
     assert "SOURCE_DATE_EPOCH" not in os.environ
@@ -218,3 +219,23 @@ def test_a_build_loads_the_content_once_and_prints_each_problem_once(tmp_path, m
     assert len(loads) == 1
     err = capsys.readouterr().err
     assert err.count("clef_inconnue: clé inconnue") == 1, err
+
+
+def _search_index(tmp: Path) -> list[dict]:
+    tmp.mkdir()
+    mkdocs_build(load_config(str(config_for(tmp, CONTENT))))
+    return json.loads((tmp / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+
+
+def test_the_search_index_skips_excluded_blocks_without_losing_a_word(tmp_path, monkeypatch):
+    """The blocks marked for the search parser to skip held no indexed text: the index differs from one built
+    from the whole pages only by the empty entries that headings inside those blocks made."""
+    light = _search_index(tmp_path / "light")
+    monkeypatch.setattr(pages, "searchable", lambda html: html)
+    whole = _search_index(tmp_path / "whole")
+    assert [e for e in light if e["text"]] == [e for e in whole if e["text"]]
+    dropped = [e for e in whole if e not in light]
+    assert dropped and all(not e["text"] and "#" in e["location"] for e in dropped)
+    assert all(e in whole for e in light)
+    scopes = (tmp_path / "light/site/les-api/api-statut-etudiant/scopes/index.html").read_text(encoding="utf-8")
+    assert 'data-scopes-data data-search-exclude>{"default_version"' in scopes  # the page itself keeps every block
