@@ -100,32 +100,46 @@ MAX_VALUES = 100_000  # counted with aliases expanded ("billion laughs" stays a 
 MAX_DEPTH = 40
 
 
+class _Limit(Exception):
+    def __init__(self, values: int, levels: int, node: yaml.Node):
+        super().__init__()
+        self.values, self.levels, self.node = values, levels, node
+
+
 def _measure(root: yaml.Node) -> tuple[int, int, yaml.Node]:
-    """Size with aliases expanded, and depth, of a node graph, with the node where a limit broke.
-    Iterative, so depth cannot overflow the stack."""
-    size: dict[int, int] = {}
-    depth: dict[int, int] = {}
-    stack = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        if id(node) in size:
-            continue
-        children = []
-        if isinstance(node, yaml.MappingNode):
-            children = [n for pair in node.value for n in pair]
-        elif isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
-        if done or not children:
-            size[id(node)] = 1 + sum(size.get(id(c), 0) for c in children)
-            depth[id(node)] = 1 + max((depth.get(id(c), 0) for c in children), default=0)
-            if size[id(node)] > MAX_VALUES or depth[id(node)] > MAX_DEPTH:
-                return size[id(node)], depth[id(node)], node
-            continue
-        if len(stack) > MAX_DEPTH * 1000:  # a recursive alias
-            return MAX_VALUES + 1, 0, node
-        stack.append((node, True))
-        stack.extend((c, False) for c in children if id(c) not in size)
-    return size[id(root)], depth[id(root)], root
+    """Size with aliases expanded, and depth, of a node graph, with the node where a limit broke. Shared nodes
+    are measured once; the recursion stops past MAX_DEPTH levels, so it cannot overflow the stack."""
+    known: dict[int, tuple[int, int]] = {}
+    opened: set[int] = set()
+
+    def visit(node: yaml.Node, level: int) -> tuple[int, int]:
+        if isinstance(node, yaml.ScalarNode):
+            return 1, 1
+        key = id(node)
+        if key in known:
+            return known[key]
+        if key in opened:  # an alias inside the node it names: endless once expanded
+            raise _Limit(MAX_VALUES + 1, level, node)
+        if level > MAX_DEPTH:
+            raise _Limit(0, level, node)
+        opened.add(key)
+        values, levels = 1, 0
+        children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else node.value
+        for child in children:
+            child_values, child_levels = visit(child, level + 1)
+            values += child_values
+            levels = max(levels, child_levels)
+        opened.discard(key)
+        if values > MAX_VALUES:
+            raise _Limit(values, levels + 1, node)
+        known[key] = values, levels + 1
+        return known[key]
+
+    try:
+        values, levels = visit(root, 1)
+    except _Limit as limit:
+        return limit.values, limit.levels, limit.node
+    return values, levels, root
 
 
 def dotted(path: FieldPath) -> str:

@@ -75,3 +75,12 @@ def test_plain_yaml_lines(tmp_path):
     problems = Problems()
     doc = load_yaml(path, problems)
     assert doc.line("questions", "q", "question") == 4 and not problems.items
+
+
+@pytest.mark.parametrize("alias, line", [("x: &a [1, *a]", 3), ("x: &a {k: *a}", 3), ("x:\n  y: &a\n    - z: *a", 4)])
+def test_an_alias_inside_what_it_names_is_refused_at_its_anchor(tmp_path, alias, line):
+    path = tmp_path / "a.md"
+    path.write_text(f"---\ntitle: A\n{alias}\n---\nCorps.\n", encoding="utf-8")
+    problems = Problems()
+    assert read(path, problems) is None
+    assert [(p.line, p.message.split(" :")[0]) for p in problems.errors] == [(line, "YAML trop volumineux")]
