@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from urllib.parse import quote
 
 from .problems import Problems
@@ -537,6 +537,7 @@ class ScopeSet:
 
     versions: list[Version]
     declared: bool = True
+    _json: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def current(self) -> Version:
@@ -599,11 +600,14 @@ class ScopeSet:
         return {"scopes": current.resolve(new), "use_case": case.id if case else ""}
 
     def to_json(self) -> dict:
-        return {
-            "default_version": self.current.id,
-            "declared": self.declared,
-            "versions": [v.to_json() for v in self.ordered],
-        }
+        """The page's and the export's data, made once a build (read it, do not change it): both serialise it."""
+        if self._json is None:
+            self._json = {
+                "default_version": self.current.id,
+                "declared": self.declared,
+                "versions": [v.to_json() for v in self.ordered],
+            }
+        return self._json
 
 
 def _own(mapping, key):
