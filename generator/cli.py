@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import logging
 import os
 import shutil
@@ -90,6 +91,18 @@ def _build_date(catalogue: model.Catalogue):
             del os.environ["SOURCE_DATE_EPOCH"]
 
 
+@contextlib.contextmanager
+def _fewer_collections():
+    """A build keeps most of what it makes (pages, search entries) to the end: with Python's default thresholds, the
+    cycle collector walks it again and again (6 s of a 1 000-API build; 2 s like this, for the same peak memory)."""
+    before = gc.get_threshold()
+    gc.set_threshold(20_000, 10, 10)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def check(content: Path, iframe_hosts=components.IFRAME_HOSTS, config=None) -> tuple[model.Catalogue, Problems]:
     """The content's problems; with the MkDocs `config` the build will use, the exports' and the configuration's
     too: what `check` accepts, `build` builds."""
@@ -113,6 +126,11 @@ def _missing_content(content: Path) -> str | None:
 
 
 def build(content: Path, site_dir: Path, strict: bool, config_file: Path) -> int:
+    with _fewer_collections():
+        return _build(content, site_dir, strict, config_file)
+
+
+def _build(content: Path, site_dir: Path, strict: bool, config_file: Path) -> int:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 

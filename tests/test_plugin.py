@@ -1,5 +1,6 @@
 """The MkDocs glue on its own: `mkdocs build` with the plugin, its content option, errors and `serve` watching."""
 
+import gc
 import json
 import os
 import socket
@@ -98,8 +99,10 @@ def test_the_plugin_leaves_the_environment_alone(tmp_path, monkeypatch):
     assert "SOURCE_DATE_EPOCH" not in os.environ
     from conftest import build
 
+    thresholds = gc.get_threshold()
     assert build(CONTENT, tmp_path / "cli-site") == 0
     assert "SOURCE_DATE_EPOCH" not in os.environ
+    assert gc.get_threshold() == thresholds  # the CLI collects less often during its build only
 
 
 class _ServerGone(Exception):
