@@ -159,3 +159,24 @@ def test_the_chooser_equals_the_model(page, server, grant, version_id):
         assert json.loads(page.locator('[data-output="preview"]').inner_text()) == answer["body"], combo
         assert page.locator('[data-output="answer-note"]').inner_text().startswith(f"HTTP {answer['status']}."), combo
         assert page.locator('[data-output="warnings"] li').all_inner_texts() == version.warnings(combo), combo
+
+
+def test_two_retired_versions_both_lead_to_the_current_one(tmp_path):
+    """Content may retire more than one version: each keeps its dated section and its rows in the migration table."""
+    import shutil
+
+    from conftest import build
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    path = content / "api" / "api-statut-etudiant-boursier.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("      status: deprecated\n", "      status: retired\n", 1), encoding="utf-8")
+    grant = model.load(content, Problems()).apis["api-statut-etudiant-boursier"].scopes
+    assert [v.status for v in grant.older] == ["retired", "retired"]
+    assert {row["from"].label for row in grant.migration()} == {"V3", "V2"}
+    assert build(content, tmp_path / "site") == 0
+    doc = page(tmp_path / "site", GRANT + "scopes")
+    rows = [words(tr) for tr in doc.css(".migration-table tbody tr")]
+    assert any(row.startswith("V3") for row in rows) and any(row.startswith("V2") for row in rows), rows
+    assert [words(h) for h in doc.css("h2[id^=version-]")][1:] == ["Version V3 (retirée)", "Version V2 (retirée)"]
