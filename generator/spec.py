@@ -415,8 +415,8 @@ class Map(Check):
         return made
 
     def read(self, value, path, doc, problems):
-        """Every field that passed, as a dict, even when a required one did not: `clean` without the verdict, for a
-        file that is checked to the end although it will not be rendered."""
+        """Every field that passed, as a dict, each problem reported (a missing required field included): `clean`
+        before its verdict."""
         if not isinstance(value, dict):
             return self._bad(path, doc, problems, f"doit être une table (`clé: valeur`), pas {_kind(value)}")
         out = {}
