@@ -266,9 +266,7 @@ def dcat(bodies: list[dict], site_url: str, roles: dict | None = None) -> str:
         for node, properties in graph.items()
     ]
     return json.dumps(
-        {"@context": DCAT_CONTEXT, "@graph": _sorted(_sorted_keys(node) for node in nodes)},
-        ensure_ascii=False,
-        indent=2,
+        {"@context": DCAT_CONTEXT, "@graph": _sorted(nodes)}, ensure_ascii=False, indent=2, sort_keys=True
     )
 
 
@@ -282,7 +280,3 @@ def _sorted(values) -> list:
 
 def _one_or_sorted(values: list):
     return values[0] if len(values) == 1 else _sorted(values)
-
-
-def _sorted_keys(node: dict) -> dict:
-    return {key: node[key] for key in sorted(node)}

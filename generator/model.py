@@ -15,7 +15,7 @@ from pathlib import Path
 from . import addresses, audiences, characters, components, naming, scopes
 from . import trees as question_trees
 from .problems import Problems
-from .reading import Document, inside, read
+from .reading import Document, dotted, inside, read
 from .spec import MISSING, SLUG, Field, Int, List, Map, Num, Str, record
 
 DETAIL_FIELDS = ("rate_limiting_description", "monitoring_description", "stats_detail_description")
@@ -431,13 +431,12 @@ def _access(
     )
     declared = api.access  # as written under `access`, or None: absent, or refused (and reported)
     if declared is None:
-        written = doc.meta.get("notices")  # the written list, so that each line is the notice's own
-        for index, notice in enumerate(written if isinstance(written, list) else []):
-            if isinstance(notice, dict) and notice.get("about") == "access":
+        for notice in api.notices:
+            if notice.about == "access":
                 problems.warn(
                     doc.path,
-                    doc.line("notices", index, "about"),
-                    f"notices[{index}]: l'avis dit que l'accès a changé, mais la fiche ne déclare pas l'accès en"
+                    doc.line(*notice.where, "about"),
+                    f"{dotted(notice.where)}: l'avis dit que l'accès a changé, mais la fiche ne déclare pas l'accès en"
                     " vigueur (clé `access`) : les pages et les exports donnent encore l'accès publié",
                     "access",
                 )

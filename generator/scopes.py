@@ -632,49 +632,14 @@ def _version(version: Version, doc: Document, problems: Problems, base: dict) ->
     left out."""
     written = _own_path(doc.meta, (*version.where, "scopes"))
     written_ids = {_own(item, "id") for item in written} if isinstance(written, list) else set()
-    scopes = []
-    for scope in version.scopes:
-        if scope.id in {s.id for s in scopes}:
-            problems.error(
-                doc.path,
-                doc.line(*scope.where, "id"),
-                f"{dotted(scope.where)}.id: « {scope.id} » est déjà déclaré",
-                "duplicate id",
-            )
-            continue
-        scopes.append(scope)
+    scopes = _first_of_each_id(version.scopes, doc, problems)
     known = {s.id for s in scopes}
     dropped = written_ids - known  # refused, and reported once: references to them are not reported again
     for scope in scopes:
-        for j, required in enumerate(scope.requires):
-            if required not in known and required not in dropped:
-                problems.error(
-                    doc.path,
-                    doc.line(*scope.where, "requires", j),
-                    f"{dotted(scope.where)}.requires[{j}]: scope « {required} » non déclaré",
-                    "dangling scope",
-                )
-        scope.requires = [r for r in scope.requires if r in known]
-    use_cases = []
-    for case in version.use_cases:
-        if case.id in {c.id for c in use_cases}:
-            problems.error(
-                doc.path,
-                doc.line(*case.where, "id"),
-                f"{dotted(case.where)}.id: « {case.id} » est déjà déclaré",
-                "duplicate id",
-            )
-            continue
-        for j, sid in enumerate(case.scopes):
-            if sid not in known and sid not in dropped:
-                problems.error(
-                    doc.path,
-                    doc.line(*case.where, "scopes", j),
-                    f"{dotted(case.where)}.scopes[{j}]: scope « {sid} » non déclaré",
-                    "dangling scope",
-                )
-        case.scopes = [s for s in case.scopes if s in known]
-        use_cases.append(case)
+        scope.requires = _declared_only(scope, "requires", known, dropped, doc, problems)
+    use_cases = _first_of_each_id(version.use_cases, doc, problems)
+    for case in use_cases:
+        case.scopes = _declared_only(case, "scopes", known, dropped, doc, problems)
     version.scopes, version.use_cases = scopes, use_cases
     _check_rules(use_cases, scopes, doc, problems)
     if not isinstance(version.example, dict):
@@ -695,6 +660,38 @@ def _version(version: Version, doc: Document, problems: Problems, base: dict) ->
     for key, value in base.items():
         setattr(version, key, value)
     return version
+
+
+def _first_of_each_id(items: list, doc: Document, problems: Problems) -> list:
+    """The first item of each id; each later one is reported where it is written, and left out."""
+    seen, kept = set(), []
+    for item in items:
+        if item.id in seen:
+            problems.error(
+                doc.path,
+                doc.line(*item.where, "id"),
+                f"{dotted(item.where)}.id: « {item.id} » est déjà déclaré",
+                "duplicate id",
+            )
+            continue
+        seen.add(item.id)
+        kept.append(item)
+    return kept
+
+
+def _declared_only(item, key: str, known: set, dropped: set, doc: Document, problems: Problems) -> list[str]:
+    """The scope ids of `item.<key>` that the version declares; the others are reported, unless they name a scope
+    already refused."""
+    ids = getattr(item, key)
+    for j, scope_id in enumerate(ids):
+        if scope_id not in known and scope_id not in dropped:
+            problems.error(
+                doc.path,
+                doc.line(*item.where, key, j),
+                f"{dotted(item.where)}.{key}[{j}]: scope « {scope_id} » non déclaré",
+                "dangling scope",
+            )
+    return [scope_id for scope_id in ids if scope_id in known]
 
 
 def _check_rules(use_cases: list[UseCase], scopes: list[Scope], doc: Document, problems: Problems) -> None:
@@ -754,17 +751,9 @@ def from_meta(data: dict, doc: Document, problems: Problems) -> ScopeSet | None:
                 f"franceconnect.{key}: avec `versions`, se déclare dans chaque version",
                 "value",
             )
-    versions = []
-    for version in data["versions"]:
-        if version.id in {v.id for v in versions}:
-            problems.error(
-                doc.path,
-                doc.line(*version.where, "id"),
-                f"{dotted(version.where)}.id: « {version.id} » est déjà déclaré",
-                "duplicate id",
-            )
-            continue
-        versions.append(_version(version, doc, problems, base))
+    versions = [
+        _version(version, doc, problems, base) for version in _first_of_each_id(data["versions"], doc, problems)
+    ]
     current = [v for v in versions if v.current]
     if versions and len(current) != 1:
         problems.error(
