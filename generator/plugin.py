@@ -24,8 +24,8 @@ log = logging.getLogger("mkdocs.plugins.api-catalogue")
 ASSETS = Path(__file__).resolve().parent / "assets"
 ASSET_DIR = "assets/api-catalogue/"  # where the plugin's CSS and JS land in the site
 STYLES = ["stylesheets/catalogue.css"]
-SCRIPTS = [
-    "javascripts/widgets.js",  # first: the others register with it
+LOADER = "javascripts/widgets.js"  # on every page: it loads the widgets a page holds
+WIDGETS = [
     "javascripts/embed.js",
     "javascripts/funnel.js",
     "javascripts/scopes.js",
@@ -62,10 +62,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_config(self, config):
         if not self.config.enabled:
             return config
-        # Ours first: a host's own extra_css comes after and wins. Global rather than per page: the theme's
-        # instant navigation swaps page bodies without loading new head scripts; each script checks its markup.
+        # Ours first: a host's own extra_css comes after and wins. The loader is global rather than per page: the
+        # theme's instant navigation swaps page bodies without loading new head scripts.
         config.extra_css[:0] = [ASSET_DIR + path for path in STYLES]
-        config.extra_javascript.extend(c.ExtraScriptValue(ASSET_DIR + path) for path in SCRIPTS)
+        config.extra_javascript.append(c.ExtraScriptValue(ASSET_DIR + LOADER))
         return config
 
     def on_files(self, files: Files, /, *, config) -> Files:
@@ -113,7 +113,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.banner = pages.problems_banner(env, problems) if self.serving and problems.items else ""
         if not config.site_url:
             log.info("site_url absent : dataservices.json et catalog.jsonld ne donnent pas l'adresse des pages du site")
-        for path in STYLES + SCRIPTS:
+        for path in [*STYLES, LOADER, *WIDGETS]:
             files.append(File.generated(config, ASSET_DIR + path, abs_src_path=str(ASSETS / path)))
         return files
 

@@ -241,10 +241,16 @@ def test_keyboard_and_use_case_untick(page, server):
 
 
 def test_works_after_instant_navigation(page, server):
+    """The fiche does not load the chooser's file; the page that holds the chooser loads it, once."""
+    scripts = []
+    page.on("request", lambda request: scripts.append(request.url.rsplit("/", 1)[-1]))
     page.goto(server + "les-api/api-statut-etudiant/")
+    page.wait_for_load_state("networkidle")
+    assert "widgets.js" in scripts and "scopes.js" not in scripts and "funnel.js" not in scripts
     page.click(".api-access >> text=Choisir les scopes FranceConnect")
     page.wait_for_selector("[data-scope-chooser][data-ready]")
     assert page.evaluate("!!window.document$")
+    assert scripts.count("scopes.js") == 1
     page.check("input[value=mesri_admissions]")
     assert state(page)["scope"].endswith(" mesri_admissions")
 

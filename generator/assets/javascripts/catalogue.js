@@ -71,5 +71,5 @@
     form.hidden = false;
     apply();
   }
-  window.apiCatalogueWidget("[data-catalogue-filters]", init);
+  window.apiCatalogueWidget("catalogue", init);
 })();

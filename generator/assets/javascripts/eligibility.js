@@ -21,5 +21,5 @@
     form.hidden = false;
     show(wanted);
   }
-  window.apiCatalogueWidget("[data-eligibility-roles]", init);
+  window.apiCatalogueWidget("eligibility", init);
 })();

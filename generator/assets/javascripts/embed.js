@@ -16,5 +16,5 @@
       iframe.focus();
     });
   }
-  window.apiCatalogueWidget("[data-embed-load]", init);
+  window.apiCatalogueWidget("embed", init);
 })();

@@ -66,5 +66,5 @@
     }
   }
 
-  window.apiCatalogueWidget("[data-funnel]", init);
+  window.apiCatalogueWidget("funnel", init);
 })();

@@ -560,5 +560,5 @@
     check: check, forward: forward, recordOf: recordOf, errorStatus: errorStatus
   });
 
-  window.apiCatalogueWidget("[data-scope-chooser]", init);
+  window.apiCatalogueWidget("scopes", init);
 })();
