@@ -80,6 +80,9 @@ def build_bare(content: Path, work: Path) -> tuple[float, int]:
     return seconds, sum(1 for _ in (work / "site").rglob("index.html"))
 
 
+OURS = ("/assets/api-catalogue/", "/assets/stylesheets/site.css")  # the rest: the theme and its search index
+
+
 def weights(site: Path, paths: list[str]) -> list[tuple[str, dict]]:
     from playwright.sync_api import sync_playwright
 
@@ -93,7 +96,7 @@ def weights(site: Path, paths: list[str]) -> list[tuple[str, dict]]:
         )
         for path in paths:
             page = browser.new_page()
-            sizes = {"HTML": 0, "CSS": 0, "JS": 0, "other": 0, "gzip": 0}
+            sizes = {"HTML": 0, "CSS": 0, "JS": 0, "other": 0, "gzip": 0, "ours": 0}
             kinds = {"document": "HTML", "stylesheet": "CSS", "script": "JS"}
 
             def on_response(response, kinds=kinds, sizes=sizes):
@@ -105,6 +108,8 @@ def weights(site: Path, paths: list[str]) -> list[tuple[str, dict]]:
                 if response.url.endswith(".js"):
                     kind = "JS"
                 sizes[kind] += len(body)
+                if kind == "HTML" or any(mark in response.url for mark in OURS):
+                    sizes["ours"] += len(body)
                 sizes["gzip"] += len(gzip.compress(body, 6))  # what a static host that compresses sends
 
             page.on("response", on_response)
@@ -243,8 +248,8 @@ def main() -> None:
 
     site = work / "seed1-site" if (work / "seed1-site").exists() else next(work.glob("seed*-site"))
     print()
-    print(row("page (seed site)", "HTML", "CSS", "JS", "other", "total (kB)", "gzipped (kB)"))
-    print(row("---", "---:", "---:", "---:", "---:", "---:", "---:"))
+    print(row("page (seed site)", "HTML", "CSS", "JS", "other", "total (kB)", "gzipped (kB)", "ours (kB)"))
+    print(row("---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"))
     for path, sizes in weights(
         site,
         [
@@ -260,6 +265,7 @@ def main() -> None:
                 *(f"{sizes[k] / 1000:.1f}" for k in ("HTML", "CSS", "JS", "other")),
                 f"{total / 1000:.1f}",
                 f"{sizes['gzip'] / 1000:.1f}",
+                f"{sizes['ours'] / 1000:.1f}",
             )
         )
     widget = (ROOT / "generator/assets/javascripts/scopes.js").stat().st_size
