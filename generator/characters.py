@@ -7,11 +7,10 @@ one script per word; any text may hold no invisible character unnoticed.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
-
-from confusable_homoglyphs import categories, confusables
 
 # C0 and C1 controls and DEL; tabs and newlines are text.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -27,6 +26,18 @@ INVISIBLE_RANGES = (
 _INVISIBLE = re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in INVISIBLE_RANGES) + "]")
 _WORD = re.compile(r"\w+")
 _NEUTRAL_SCRIPTS = {"COMMON", "INHERITED"}
+# French text needs no script table: its letters are named LATIN … LETTER, and its punctuation (« », ’, –, …,
+# no-break spaces) lies in these ranges of the Common and Inherited scripts (a test holds both to the table).
+_LATIN_NAMES = ("LATIN SMALL LETTER ", "LATIN CAPITAL LETTER ", "LATIN LETTER ")
+_NEUTRAL = re.compile("[\u00a0-\u00a9\u00ab-\u00b9\u00bb-\u00bf\u00d7\u00f7\u2000-\u2064\u2066-\u206f]")
+
+
+@functools.cache
+def _tables():
+    """Unicode's script and confusable tables, loaded on first use: importing them costs a tenth of a second."""
+    from confusable_homoglyphs import categories, confusables
+
+    return categories, confusables
 
 
 def describe(char: str) -> str:
@@ -84,15 +95,25 @@ def mixed(text: str) -> tuple[int, str] | None:
             if scripts and script != scripts[0]:
                 return word.start() + offset, char
             scripts.append(script)
-        if scripts and "LATIN" not in scripts and confusables.is_confusable(word.group(), preferred_aliases=["latin"]):
-            first = confusables.is_confusable(word.group(), preferred_aliases=["latin"])[0]["character"]
+        if scripts and "LATIN" not in scripts and (look := _looks_latin(word.group())):
+            first = look[0]["character"]
             return word.start() + word.group().index(first), first
     return None
 
 
+def _looks_latin(text: str) -> list:
+    return _tables()[1].is_confusable(text, preferred_aliases=["latin"]) or []
+
+
 def _script(char: str) -> str:
+    if char.isascii():
+        return "LATIN" if char.isalpha() else "COMMON"
+    if _NEUTRAL.match(char):
+        return "COMMON"
+    if unicodedata.name(char, "").startswith(_LATIN_NAMES):
+        return "LATIN"
     try:
-        return categories.alias(char)
+        return _tables()[0].alias(char)
     except (KeyError, IndexError):
         return "COMMON"
 
@@ -106,7 +127,7 @@ def skeleton(text: str) -> str:
     out = []
     for char in text:
         if ord(char) > 0x7F and _script(char) not in ("LATIN", *_NEUTRAL_SCRIPTS):
-            found = confusables.is_confusable(char, preferred_aliases=["latin"])
+            found = _looks_latin(char)
             latin = [h["c"] for h in found[0]["homoglyphs"] if all(ord(c) < 0x250 for c in h["c"])] if found else []
             char = latin[0] if latin else char
         out.append(char)

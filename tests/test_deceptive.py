@@ -137,3 +137,40 @@ def test_the_invisible_table_is_unicode_s():
     listed = {c for a, b in characters.INVISIBLE_RANGES for c in range(a, b + 1)}
     unicode = {c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) in {"Cf", "Zl", "Zp"}}
     assert listed == unicode
+
+
+def test_the_script_shortcuts_agree_with_unicode_s_table():
+    """French text is judged without loading the script table: every character the shortcuts decide gets the
+    table's script (Inherited counts as Common: both are neutral)."""
+    import unicodedata
+
+    from confusable_homoglyphs import categories
+
+    decided = 0
+    for point in range(0x110000):
+        char = chr(point)
+        if not (
+            char.isascii()
+            or characters._NEUTRAL.match(char)
+            or unicodedata.name(char, "").startswith(characters._LATIN_NAMES)
+        ):
+            continue
+        decided += 1
+        try:
+            table = categories.alias(char)
+        except (KeyError, IndexError):
+            table = "COMMON"
+        table = "COMMON" if table == "INHERITED" else table
+        assert characters._script(char) == table, f"U+{point:04X}"
+    assert decided > 1000  # every accented letter of French, and more
+
+
+def test_french_text_does_not_load_the_script_table():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from generator import model; from generator.problems import Problems;"
+        f"model.load(Path({str(CONTENT)!r}), Problems()); print('confusable_homoglyphs' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
