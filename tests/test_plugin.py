@@ -242,3 +242,19 @@ def test_the_search_index_skips_excluded_blocks_without_losing_a_word(tmp_path, 
     assert all(e in whole for e in light)
     scopes = (tmp_path / "light/site/les-api/api-statut-etudiant/scopes/index.html").read_text(encoding="utf-8")
     assert 'data-scopes-data data-search-exclude>{"default_version"' in scopes  # the page itself keeps every block
+
+
+def test_every_widget_named_in_markup_ships_and_registers_under_that_name():
+    """The loader fetches `<name>.js` for `data-widget="<name>"`: a name without its file would leave the
+    no-JS content in place and say nothing."""
+    import re
+
+    from generator import plugin
+
+    templates = Path(plugin.__file__).parent / "templates"
+    named = {m for path in templates.glob("*.html") for m in re.findall(r'data-widget="([a-z-]+)"', path.read_text())}
+    shipped = {Path(path).stem for path in plugin.WIDGETS}
+    assert named == shipped
+    for name in shipped:
+        script = (plugin.ASSETS / "javascripts" / f"{name}.js").read_text(encoding="utf-8")
+        assert f'apiCatalogueWidget("{name}",' in script, name
