@@ -11,6 +11,7 @@ into an attribute is the normalised URL, never the original string.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -64,6 +65,11 @@ def check(raw) -> Link | Refusal:
     """Judge one URL: a `Link` to use, or a `Refusal` that says why."""
     if not isinstance(raw, str):
         return Refusal("une adresse doit être un texte")
+    return _judged(raw)
+
+
+@functools.lru_cache(maxsize=8192)  # a catalogue repeats its links: in the 2026 corpus, 1 244 URLs make 4 792
+def _judged(raw: str) -> Link | Refusal:
     if len(raw) > MAX_LENGTH:
         return Refusal(f"adresse de plus de {MAX_LENGTH} caractères")
     text = _clean(raw)
