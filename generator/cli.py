@@ -125,12 +125,20 @@ def _missing_content(content: Path) -> str | None:
     return None
 
 
-def build(content: Path, site_dir: Path, strict: bool, config_file: Path) -> int:
+def _processors() -> int:
+    """The processors this process may run on (a container's share, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def build(content: Path, site_dir: Path, strict: bool, config_file: Path, jobs: int = 1) -> int:
     with _fewer_collections():
-        return _build(content, site_dir, strict, config_file)
+        return _build(content, site_dir, strict, config_file, jobs)
 
 
-def _build(content: Path, site_dir: Path, strict: bool, config_file: Path) -> int:
+def _build(content: Path, site_dir: Path, strict: bool, config_file: Path, jobs: int = 1) -> int:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
@@ -162,6 +170,7 @@ def _build(content: Path, site_dir: Path, strict: bool, config_file: Path) -> in
     try:
         config["site_dir"] = str(staging)
         config.plugins[PLUGIN].loaded = (catalogue, problems)  # reported above: the build does not load it again
+        config.plugins[PLUGIN].jobs = jobs
         with _build_date(catalogue):
             mkdocs_build(config)
     except (MkDocsException, OSError) as exc:
@@ -239,6 +248,9 @@ def main(argv=None) -> int:
         command.add_argument("--content", type=Path, default=Path("content"), help="dossier de contenu")
         command.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"), help="configuration MkDocs")
     build_cmd.add_argument("--site-dir", type=Path, default=Path("site"), help="dossier du site, remplacé en entier")
+    build_cmd.add_argument(
+        "--jobs", type=int, default=_processors(), help="processus qui se partagent les pages des API (1 : aucun)"
+    )
     for command in (check_cmd, build_cmd):
         command.add_argument("--strict", action="store_true", help="les avertissements font aussi échouer (code 1)")
     sub.add_parser("schema", help="régénère les schémas JSON livrés avec le paquet (generator/schemas/)")
@@ -266,4 +278,4 @@ def main(argv=None) -> int:
             print("contenu valide : aucun problème")
         # As MkDocs: errors fail; warnings fail only with --strict.
         return 1 if problems.errors or (args.strict and problems.warnings) else 0
-    return build(args.content, args.site_dir, args.strict, args.config_file)
+    return build(args.content, args.site_dir, args.strict, args.config_file, max(1, args.jobs))

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import gc
 import html
 import itertools
 import json
+import multiprocessing
 import re
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -395,17 +400,15 @@ def unreadable_pages(env, content: Path, catalogue: Catalogue, problems: Problem
 
 
 class RenderError(Exception):
-    """A page that could not be rendered, named by its content file (`check` should have caught it)."""
-
-    def __init__(self, source: Path, error: BaseException):
-        super().__init__(f"{source}:1: la page n'a pas pu être produite ({error.__class__.__name__})")
+    """A page that could not be rendered, named by its content file (`check` should have caught it).
+    Its one argument is the message, so that it crosses from a worker process intact."""
 
 
 def _guard(source: Path, render, *args) -> Page:
     try:
         return render(*args)
     except (RecursionError, ValueError, OverflowError, jinja2.TemplateError) as exc:
-        raise RenderError(source, exc) from exc
+        raise RenderError(f"{source}:1: la page n'a pas pu être produite ({exc.__class__.__name__})") from exc
 
 
 def eligibility_page(env, catalogue: Catalogue) -> Page:
@@ -462,22 +465,65 @@ def pages(
     site_name: str = "",
     site_description: str = "",
     featured: str | None = None,
+    jobs: int = 1,
 ) -> list[Page]:
+    """Every page the content makes. With `jobs` > 1, the API pages are shared among that many processes."""
     env = env or environment()
     out = [catalogue_page(env, catalogue)]
     if catalogue.describes_audiences:
         out.append(eligibility_page(env, catalogue))
     if home:
         out.append(home_page(env, catalogue, site_name, site_description, featured))
-    for api in catalogue.apis.values():
+    out += _api_pages(env, catalogue, jobs)
+    for producer in catalogue.producers.values():
+        out.append(_guard(producer.source, producer_page, env, catalogue, producer))
+    return out
+
+
+def _pages_of(env, catalogue: Catalogue, slugs: list[str]) -> list[Page]:
+    out = []
+    for slug in slugs:
+        api = catalogue.apis[slug]
         out.append(_guard(api.source, api_page, env, catalogue, api))
         if api.access.audiences:
             out.append(_guard(api.source, access_page, env, catalogue, api))
         if api.scopes:
             out.append(_guard(api.source, scopes_page, env, catalogue, api))
-    for producer in catalogue.producers.values():
-        out.append(_guard(producer.source, producer_page, env, catalogue, producer))
     return out
+
+
+PARALLEL_FROM = 50  # APIs: below this, starting processes costs more than they save
+_forked: tuple | None = None  # (env, catalogue): what the workers render from, inherited through fork, never pickled
+
+
+def _share(slugs: list[str]) -> list[Page]:
+    env, catalogue = _forked
+    return _pages_of(env, catalogue, slugs)
+
+
+def _api_pages(env, catalogue: Catalogue, jobs: int) -> list[Page]:
+    global _forked
+    slugs = list(catalogue.apis)
+    if jobs < 2 or len(slugs) < PARALLEL_FROM or not can_fork():
+        return _pages_of(env, catalogue, slugs)
+    parts = jobs * 4  # smaller shares even out APIs of different sizes; map() keeps their order
+    shares = [slugs[i * len(slugs) // parts : (i + 1) * len(slugs) // parts] for i in range(parts)]
+    _forked = (env, catalogue)
+    gc.freeze()  # the workers' collector leaves the inherited objects alone: their memory stays shared
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [page for share in pool.map(_share, shares) for page in share]
+    except BrokenProcessPool:  # a worker was killed (out of memory?): the pages are still owed
+        return _pages_of(env, catalogue, slugs)
+    finally:
+        _forked = None
+        gc.unfreeze()
+
+
+def can_fork() -> bool:
+    """Fork copies only the calling thread: with another thread alive (`mkdocs serve`'s, a test's server), a lock
+    it held would stay locked in the child. The CLI's build runs on one thread."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 # The theme writes the whole nav into every page: listing every API there would make the site grow with the

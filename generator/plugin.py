@@ -54,6 +54,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.serving = False
         self.banner = ""  # under `mkdocs serve`, the content's errors, shown on every page
         self.loaded: tuple | None = None  # (catalogue, problems) that the CLI loaded and reported: one load a build
+        self.jobs = 1  # processes for the API pages: the CLI's --jobs (its build runs on one thread, so may fork)
         self.unsearched: dict[str, str] = {}  # page URL → its whole content, while the search plugin reads it
 
     def on_startup(self, *, command, dirty):
@@ -98,6 +99,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 site_name=config.site_name,
                 site_description=config.site_description or "",
                 featured=self.config.featured,
+                jobs=1 if self.serving else self.jobs,
             )
         except pages.RenderError as exc:
             raise PluginError(str(exc)) from exc
