@@ -10,6 +10,7 @@ import argparse
 import compileall
 import gzip
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,20 +28,14 @@ from conftest import CHROMIUM, CONTENT, CORPUS, ROOT, serve
 PY = sys.executable
 
 
-def timed(command: list[str], runs: int = 1) -> float:
-    """The fastest of `runs` runs: the least disturbed by the machine's other work."""
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        best = min(best, time.perf_counter() - start)
-    return best
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
 
 
-def build_ours(content: Path, site: Path, runs: int = 1, jobs: int | None = None) -> tuple[float, int]:
-    command = [PY, "-m", "generator", "build", "--content", str(content), "--site-dir", str(site)]
-    command += ["--jobs", str(jobs)] if jobs else []
-    seconds = timed(command, runs)
+def build_ours(content: Path, site: Path) -> tuple[float, int]:
+    seconds = timed(ours_command(content, site))
     return seconds, sum(1 for _ in site.rglob("index.html"))
 
 
@@ -69,7 +64,13 @@ def _nav(entries: list) -> list:
     return [{entry[0]: _nav(entry[1])} if isinstance(entry, tuple) else entry for entry in entries]
 
 
-def build_bare(content: Path, work: Path, runs: int = 1) -> tuple[float, int]:
+def build_bare(content: Path, work: Path) -> tuple[float, int]:
+    command = bare_command(content, work)
+    return timed(command), sum(1 for _ in (work / "site").rglob("index.html"))
+
+
+def bare_command(content: Path, work: Path) -> list[str]:
+    """`mkdocs build` of bare Material on the same Markdown, pages and navigation as ours."""
     docs = work / "docs"
     bare_markdown(content, docs)
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
@@ -83,8 +84,22 @@ def build_bare(content: Path, work: Path, runs: int = 1) -> tuple[float, int]:
     config["nav"] = own + _nav(pages.navigation(model.load(content, Problems())))
     config_file = work / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    seconds = timed([str(Path(PY).parent / "mkdocs"), "build", "-q", "-f", str(config_file)], runs)
-    return seconds, sum(1 for _ in (work / "site").rglob("index.html"))
+    return [str(Path(PY).parent / "mkdocs"), "build", "-q", "-f", str(config_file)]
+
+
+def ours_command(content: Path, site: Path, jobs: int | None = None) -> list[str]:
+    command = [PY, "-m", "generator", "build", "--content", str(content), "--site-dir", str(site)]
+    return command + (["--jobs", str(jobs)] if jobs else [])
+
+
+def interleaved(commands: dict[str, list[str]], rounds: int = 5) -> dict[str, list[float]]:
+    """`rounds` runs of each, taken in turn. This machine's speed drifts by a third within a minute: builds
+    compare fairly only with the runs beside them, so ratios are taken round by round."""
+    times = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, command in commands.items():
+            times[name].append(timed(command))
+    return times
 
 
 OURS = ("/assets/api-catalogue/", "/assets/stylesheets/site.css")  # the rest: the theme and its search index
@@ -247,9 +262,8 @@ def main() -> None:
     print(
         f"ours: `api-catalogue build`, --jobs {cli._processors()} (the processors here) unless said; bare: one process\n"
     )
-    print(
-        row("build (fastest of 3)", "pages", "ours (s)", "ours, --jobs 1 (s)", "bare mkdocs-material (s)", "overhead")
-    )
+    header = ["build (median of 5, in turn)", "pages", "ours (s)", "ours, --jobs 1 (s)", "bare Material (s)"]
+    print(row(*header, "overhead (--jobs 1)"))
     print(row("---", "---:", "---:", "---:", "---:", "---:"))
     targets = [("seed site (content/)", CONTENT)]
     corpus = CORPUS / "api.gouv.fr-2026-01" / "_data"
@@ -257,12 +271,24 @@ def main() -> None:
         targets.append(("corpus 2026-01", corpus))
     for name, content in targets:
         key = name.split()[0] + str(len(name))
-        ours, count = build_ours(content, work / f"{key}-site", runs=3)
-        alone, _ = build_ours(content, work / f"{key}-alone", runs=3, jobs=1)
-        bare, bare_count = build_bare(content, work / f"{key}-bare", runs=3)
-        print(
-            row(name, count, f"{ours:.2f}", f"{alone:.2f}", f"{bare:.2f} ({bare_count} pages)", f"{ours / bare:.2f}×")
-        )
+        commands = {
+            "ours": ours_command(content, work / f"{key}-site"),
+            "alone": ours_command(content, work / f"{key}-alone", jobs=1),
+            "bare": bare_command(content, work / f"{key}-bare"),
+        }
+        times = interleaved(commands)
+        count = sum(1 for _ in (work / f"{key}-site").rglob("index.html"))
+        bare_count = sum(1 for _ in (work / f"{key}-bare" / "site").rglob("index.html"))
+        ours, alone, bare = (statistics.median(times[name]) for name in ("ours", "alone", "bare"))
+        ratio = statistics.median(o / b for o, b in zip(times["ours"], times["bare"]))
+        alone_ratio = statistics.median(a / b for a, b in zip(times["alone"], times["bare"]))
+        cells = [
+            f"{ours:.2f}",
+            f"{alone:.2f}",
+            f"{bare:.2f} ({bare_count} pages)",
+            f"{ratio:.2f}× ({alone_ratio:.2f}×)",
+        ]
+        print(row(name, count, *cells))
 
     site = work / "seed1-site" if (work / "seed1-site").exists() else next(work.glob("seed*-site"))
     print()
