@@ -43,7 +43,7 @@ def bare_markdown(content: Path, docs: Path) -> None:
     """The same Markdown our pages are made of, as plain MkDocs pages at the same paths."""
     catalogue = model.load(content, Problems())
     shutil.copytree(ROOT / "content" / "pages", docs)
-    for page in pages.pages(catalogue):
+    for page in pages.pages(catalogue, jobs=cli._processors()):
         path = docs / page.src
         path.parent.mkdir(parents=True, exist_ok=True)
         slug = page.src.split("/")[1]
