@@ -39,8 +39,8 @@ def build_ours(content: Path, site: Path) -> tuple[float, int]:
     return seconds, sum(1 for _ in site.rglob("index.html"))
 
 
-def bare_markdown(content: Path, docs: Path) -> None:
-    """The same Markdown our pages are made of, as plain MkDocs pages at the same paths."""
+def bare_markdown(content: Path, docs: Path) -> model.Catalogue:
+    """The same Markdown our pages are made of, as plain MkDocs pages at the same paths; returns the catalogue."""
     catalogue = model.load(content, Problems())
     shutil.copytree(ROOT / "content" / "pages", docs)
     for page in pages.pages(catalogue, jobs=cli._processors()):
@@ -57,6 +57,7 @@ def bare_markdown(content: Path, docs: Path) -> None:
         else:
             text = ""
         path.write_text(f"# {page.title}\n\n{text}\n", encoding="utf-8")
+    return catalogue
 
 
 def _nav(entries: list) -> list:
@@ -72,7 +73,7 @@ def build_bare(content: Path, work: Path) -> tuple[float, int]:
 def bare_command(content: Path, work: Path) -> list[str]:
     """`mkdocs build` of bare Material on the same Markdown, pages and navigation as ours."""
     docs = work / "docs"
-    bare_markdown(content, docs)
+    catalogue = bare_markdown(content, docs)
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "api-catalogue" in p)]
     config.update(docs_dir=str(docs), site_dir=str(work / "site"))
@@ -81,7 +82,7 @@ def bare_command(content: Path, work: Path) -> list[str]:
     own = sorted(
         str(path.relative_to(ROOT / "content" / "pages")) for path in (ROOT / "content" / "pages").rglob("*.md")
     )
-    config["nav"] = own + _nav(pages.navigation(model.load(content, Problems())))
+    config["nav"] = own + _nav(pages.navigation(catalogue))
     config_file = work / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return [str(Path(PY).parent / "mkdocs"), "build", "-q", "-f", str(config_file)]

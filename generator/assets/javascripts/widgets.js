@@ -28,8 +28,9 @@
 
   function startAll() {
     pages += 1;
-    document.querySelectorAll("[data-widget]").forEach(function (element) {
-      var name = element.dataset.widget;
+    var names = {};
+    document.querySelectorAll("[data-widget]").forEach(function (element) { names[element.dataset.widget] = true; });
+    Object.keys(names).forEach(function (name) {
       if (starts[name]) startOn(name);
       else load(name);
     });
