@@ -68,6 +68,7 @@ class Page:
     toc: list = field(default_factory=list)
     description: str = ""
     anchor: str = ""  # the h1's id: the TOC's root, and the theme's "Aller au contenu" target
+    search: object = None  # what `index` (see pages()) made of the HTML, where the page was rendered
 
     @property
     def src(self) -> str:
@@ -466,21 +467,28 @@ def pages(
     site_description: str = "",
     featured: str | None = None,
     jobs: int = 1,
+    index=None,
 ) -> list[Page]:
-    """Every page the content makes. With `jobs` > 1, the API pages are shared among that many processes."""
+    """Every page the content makes. With `jobs` > 1, the API pages are shared among that many processes.
+    `index`, a function of a page's HTML, runs where the page is rendered; its result is the page's `search`."""
     env = env or environment()
     out = [catalogue_page(env, catalogue)]
     if catalogue.describes_audiences:
         out.append(eligibility_page(env, catalogue))
     if home:
         out.append(home_page(env, catalogue, site_name, site_description, featured))
-    out += _api_pages(env, catalogue, jobs)
-    for producer in catalogue.producers.values():
-        out.append(_guard(producer.source, producer_page, env, catalogue, producer))
-    return out
+    producers = [_guard(p.source, producer_page, env, catalogue, p) for p in catalogue.producers.values()]
+    return _indexed(out, index) + _api_pages(env, catalogue, jobs, index) + _indexed(producers, index)
 
 
-def _pages_of(env, catalogue: Catalogue, slugs: list[str]) -> list[Page]:
+def _indexed(rendered: list[Page], index) -> list[Page]:
+    if index is not None:
+        for page in rendered:
+            page.search = index(page.html)
+    return rendered
+
+
+def _pages_of(env, catalogue: Catalogue, slugs: list[str], index) -> list[Page]:
     out = []
     for slug in slugs:
         api = catalogue.apis[slug]
@@ -489,32 +497,33 @@ def _pages_of(env, catalogue: Catalogue, slugs: list[str]) -> list[Page]:
             out.append(_guard(api.source, access_page, env, catalogue, api))
         if api.scopes:
             out.append(_guard(api.source, scopes_page, env, catalogue, api))
-    return out
+    return _indexed(out, index)
 
 
 PARALLEL_FROM = 50  # APIs: below this, starting processes costs more than they save
-_forked: tuple | None = None  # (env, catalogue): what the workers render from, inherited through fork, never pickled
+# (env, catalogue, index): what the workers render from, inherited through fork, never pickled
+_forked: tuple | None = None
 
 
 def _share(slugs: list[str]) -> list[Page]:
-    env, catalogue = _forked
-    return _pages_of(env, catalogue, slugs)
+    env, catalogue, index = _forked
+    return _pages_of(env, catalogue, slugs, index)
 
 
-def _api_pages(env, catalogue: Catalogue, jobs: int) -> list[Page]:
+def _api_pages(env, catalogue: Catalogue, jobs: int, index) -> list[Page]:
     global _forked
     slugs = list(catalogue.apis)
     if jobs < 2 or len(slugs) < PARALLEL_FROM or not can_fork():
-        return _pages_of(env, catalogue, slugs)
+        return _pages_of(env, catalogue, slugs, index)
     parts = jobs * 4  # smaller shares even out APIs of different sizes; map() keeps their order
     shares = [slugs[i * len(slugs) // parts : (i + 1) * len(slugs) // parts] for i in range(parts)]
-    _forked = (env, catalogue)
+    _forked = (env, catalogue, index)
     gc.freeze()  # the workers' collector leaves the inherited objects alone: their memory stays shared
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             return [page for share in pool.map(_share, shares) for page in share]
     except BrokenProcessPool:  # a worker was killed (out of memory?): the pages are still owed
-        return _pages_of(env, catalogue, slugs)
+        return _pages_of(env, catalogue, slugs, index)
     finally:
         _forked = None
         gc.unfreeze()

@@ -19,6 +19,7 @@ from mkdocs.structure.toc import get_toc
 
 from . import components, model, naming, pages
 from .problems import ERROR
+from .search import MaterialSearch
 
 log = logging.getLogger("mkdocs.plugins.api-catalogue")
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -56,6 +57,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.loaded: tuple | None = None  # (catalogue, problems) that the CLI loaded and reported: one load a build
         self.jobs = 1  # processes for the API pages: the CLI's --jobs (its build runs on one thread, so may fork)
         self.unsearched: dict[str, str] = {}  # page URL → its whole content, while the search plugin reads it
+        self.search: MaterialSearch | None = None  # the theme's search, when our pages' sections can be handed to it
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -67,6 +69,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # theme's instant navigation swaps page bodies without loading new head scripts.
         config.extra_css[:0] = [ASSET_DIR + path for path in STYLES]
         config.extra_javascript.append(c.ExtraScriptValue(ASSET_DIR + LOADER))
+        self.search = MaterialSearch.of(config)
         return config
 
     def on_files(self, files: Files, /, *, config) -> Files:
@@ -100,6 +103,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 site_description=config.site_description or "",
                 featured=self.config.featured,
                 jobs=1 if self.serving else self.jobs,
+                index=self.search.sections if self.search else None,
             )
         except pages.RenderError as exc:
             raise PluginError(str(exc)) from exc
@@ -162,7 +166,16 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     @event_priority(100)  # before the search plugin indexes the page
     def _lighten_for_search(self, context, /, *, page, config, nav):
-        if page.file.src_uri in self.pages and (light := pages.searchable(page.content)) != page.content:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None:
+            return context
+        if generated.search is not None and page.content == generated.html:
+            # Sections parsed where the page was rendered, in parallel: the search plugin then reads nothing.
+            self.search.add(generated.search, page)
+            light = ""
+        else:  # a banner or another plugin changed the page since
+            light = pages.searchable(page.content)
+        if light != page.content:
             self.unsearched[page.url], page.content = page.content, light
         return context
 

@@ -75,15 +75,25 @@ def test_no_fork_while_another_thread_runs():
         other.join()
 
 
+# The search plugin parsing every page itself, as without generator/search.py.
+UNAIDED = """
+import sys
+from generator import cli, search
+search.MaterialSearch.of = classmethod(lambda cls, config: None)
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
 @pytest.mark.slow
 def test_the_corpus_site_is_the_same_with_two_processes(tmp_path):
+    """Also the same search index as the search plugin makes when it parses each page itself."""
     corpus = CORPUS / "api.gouv.fr-2026-01" / "_data"
     if not corpus.is_dir():
         pytest.skip(f"{corpus} is absent")
     sites = {}
-    for jobs in (1, 2):
+    for jobs, start in ((1, ["-c", UNAIDED]), (2, ["-m", "generator"])):
         sites[jobs] = tmp_path / f"site-{jobs}"
-        command = [sys.executable, "-m", "generator", "build", "--content", str(corpus), "--jobs", str(jobs)]
+        command = [sys.executable, *start, "build", "--content", str(corpus), "--jobs", str(jobs)]
         done = subprocess.run([*command, "--site-dir", str(sites[jobs])], capture_output=True, text=True, cwd=ROOT)
         assert done.returncode == 0, done.stderr
     assert sum(1 for _ in sites[1].rglob("index.html")) > 200

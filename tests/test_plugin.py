@@ -244,6 +244,25 @@ def test_the_search_index_skips_excluded_blocks_without_losing_a_word(tmp_path, 
     assert 'data-scopes-data data-search-exclude>{"default_version"' in scopes  # the page itself keeps every block
 
 
+def test_sections_parsed_with_the_pages_make_the_index_the_search_plugin_makes(tmp_path, monkeypatch):
+    """Our pages reach the index as sections parsed where they were rendered; the theme's search plugin, parsing
+    them itself, makes the same entries in the same order."""
+    from generator.search import MaterialSearch
+
+    handed = []
+    real_add = MaterialSearch.add
+    monkeypatch.setattr(
+        MaterialSearch, "add", lambda self, sections, page: handed.append(page.url) or real_add(self, sections, page)
+    )
+    ours = _search_index(tmp_path / "ours")
+    assert len(handed) >= 10 and "les-api/api-statut-etudiant/scopes/" in handed
+    monkeypatch.setattr(MaterialSearch, "of", classmethod(lambda cls, config: None))
+    handed.clear()
+    theirs = _search_index(tmp_path / "theirs")
+    assert not handed
+    assert len(ours) > 50 and ours == theirs
+
+
 def test_every_widget_named_in_markup_ships_and_registers_under_that_name():
     """The loader fetches `<name>.js` for `data-widget="<name>"`: a name without its file would leave the
     no-JS content in place and say nothing."""
