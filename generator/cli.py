@@ -103,12 +103,14 @@ def _fewer_collections():
         gc.set_threshold(*before)
 
 
-def check(content: Path, iframe_hosts=components.IFRAME_HOSTS, config=None) -> tuple[model.Catalogue, Problems]:
+def check(
+    content: Path, iframe_hosts=components.IFRAME_HOSTS, config=None, jobs: int = 1
+) -> tuple[model.Catalogue, Problems]:
     """The content's problems; with the MkDocs `config` the build will use, the exports' and the configuration's
     too: what `check` accepts, `build` builds."""
     if config is None:
         problems = Problems()  # each file is loaded behind Problems.guard: nesting is reported per file
-        return model.load(content, problems, iframe_hosts), problems
+        return model.load(content, problems, iframe_hosts, jobs), problems
     return pages.load_site(
         content,
         iframe_hosts,
@@ -116,6 +118,7 @@ def check(content: Path, iframe_hosts=components.IFRAME_HOSTS, config=None) -> t
         featured=config.plugins[PLUGIN].config.featured,
         home=not (Path(config.docs_dir) / "index.md").is_file(),
         config_file=Path(config.config_file_path or "mkdocs.yml"),
+        jobs=jobs,
     )
 
 
@@ -151,7 +154,7 @@ def _build(content: Path, site_dir: Path, strict: bool, config_file: Path, jobs:
         print(f"{config_file}:1: configuration invalide : {exc}", file=sys.stderr)
         return 1
     catalogue, problems = check(
-        Path(config.plugins[PLUGIN].config.content), config.plugins[PLUGIN].config.iframe_hosts, config
+        Path(config.plugins[PLUGIN].config.content), config.plugins[PLUGIN].config.iframe_hosts, config, jobs
     )
     _report(problems)
     if problems.errors or (strict and problems.warnings):
@@ -248,10 +251,13 @@ def main(argv=None) -> int:
         command.add_argument("--content", type=Path, default=Path("content"), help="dossier de contenu")
         command.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"), help="configuration MkDocs")
     build_cmd.add_argument("--site-dir", type=Path, default=Path("site"), help="dossier du site, remplacé en entier")
-    build_cmd.add_argument(
-        "--jobs", type=int, default=_processors(), help="processus qui se partagent les pages des API (1 : aucun)"
-    )
     for command in (check_cmd, build_cmd):
+        command.add_argument(
+            "--jobs",
+            type=int,
+            default=_processors(),
+            help="processus qui se partagent la lecture des fichiers d'API et leurs pages (1 : aucun)",
+        )
         command.add_argument("--strict", action="store_true", help="les avertissements font aussi échouer (code 1)")
     sub.add_parser("schema", help="régénère les schémas JSON livrés avec le paquet (generator/schemas/)")
     args = parser.parse_args(argv)
@@ -272,7 +278,7 @@ def main(argv=None) -> int:
         except (MkDocsException, OSError) as exc:
             print(f"{args.config_file}:1: configuration invalide : {exc}")
             return 1
-        _, problems = check(args.content, config.plugins[PLUGIN].config.iframe_hosts, config)
+        _, problems = check(args.content, config.plugins[PLUGIN].config.iframe_hosts, config, max(1, args.jobs))
         _report(problems, sys.stdout)
         if not problems.items:
             print("contenu valide : aucun problème")

@@ -8,11 +8,12 @@ trees, themes) and returns a `Catalogue` together with every problem found.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import addresses, audiences, characters, components, naming, scopes
+from . import addresses, audiences, characters, components, naming, scopes, workers
 from . import trees as question_trees
 from .problems import Problems
 from .reading import Document, dotted, inside, read
@@ -622,7 +623,9 @@ def content_files(
     return sorted(used.values())
 
 
-def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_HOSTS) -> Catalogue:
+def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_HOSTS, jobs: int = 1) -> Catalogue:
+    """The content folder as a catalogue; with `jobs` > 1, the API files are read and checked in that many
+    processes, each on its own (what relates one to another is checked here, after)."""
     content_dir = Path(content_dir)
     if not (content_dir / "api").is_dir():
         problems.error(content_dir, 1, "dossier de contenu sans sous-dossier `api/`", "layout")
@@ -639,11 +642,11 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
             producers[producer.slug] = producer
 
     apis: dict[str, Api] = {}
-    for path in content_files(content_dir / "api", (".md",), problems, content_dir):
-        doc = problems.guard(path, read, path, problems)
+    paths = content_files(content_dir / "api", (".md",), problems, content_dir)
+    for doc, api, found in workers.shared(functools.partial(_read_api, context), paths, jobs):
+        problems.items += found
         if doc is None:
             continue
-        api = problems.guard(path, _api, doc, problems, context)
         producer = api.producer if api else doc.meta.get("producer")
         if isinstance(producer, str) and producer not in producers and SLUG.fullmatch(producer):
             problems.error(
@@ -664,6 +667,14 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
         audiences.pair(api, roles, problems)
         api.conditions = audiences.conditions(api.access.audiences, roles)
     return Catalogue(apis=apis, producers=producers, trees=trees, themes=themes, audiences=roles)
+
+
+def _read_api(context: components.Context, path: Path) -> tuple[Document | None, Api | None, list]:
+    """One API file, read and checked alone, with its problems."""
+    problems = Problems()
+    doc = problems.guard(path, read, path, problems)
+    api = problems.guard(path, _api, doc, problems, context) if doc else None
+    return doc, api, problems.items
 
 
 def _titles(apis: dict[str, Api], problems: Problems) -> None:

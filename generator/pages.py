@@ -8,22 +8,17 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import gc
 import html
 import itertools
 import json
-import multiprocessing
 import re
-import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 import markupsafe
 
-from . import addresses, audiences, components, datagouv, naming, schema
+from . import addresses, audiences, components, datagouv, naming, schema, workers
 from .components import Embed, NextSteps, RelatedMark, TreeRef, VersionMark
 from .links import Links
 from .model import Api, Catalogue, Producer, content_files
@@ -488,51 +483,20 @@ def _indexed(rendered: list[Page], index) -> list[Page]:
     return rendered
 
 
-def _pages_of(env, catalogue: Catalogue, slugs: list[str], index) -> list[Page]:
-    out = []
-    for slug in slugs:
-        api = catalogue.apis[slug]
-        out.append(_guard(api.source, api_page, env, catalogue, api))
-        if api.access.audiences:
-            out.append(_guard(api.source, access_page, env, catalogue, api))
-        if api.scopes:
-            out.append(_guard(api.source, scopes_page, env, catalogue, api))
-    return _indexed(out, index)
-
-
-PARALLEL_FROM = 50  # APIs: below this, starting processes costs more than they save
-# (env, catalogue, index): what the workers render from, inherited through fork, never pickled
-_forked: tuple | None = None
-
-
-def _share(slugs: list[str]) -> list[Page]:
-    env, catalogue, index = _forked
-    return _pages_of(env, catalogue, slugs, index)
-
-
 def _api_pages(env, catalogue: Catalogue, jobs: int, index) -> list[Page]:
-    global _forked
-    slugs = list(catalogue.apis)
-    if jobs < 2 or len(slugs) < PARALLEL_FROM or not can_fork():
-        return _pages_of(env, catalogue, slugs, index)
-    parts = jobs * 4  # smaller shares even out APIs of different sizes; map() keeps their order
-    shares = [slugs[i * len(slugs) // parts : (i + 1) * len(slugs) // parts] for i in range(parts)]
-    _forked = (env, catalogue, index)
-    gc.freeze()  # the workers' collector leaves the inherited objects alone: their memory stays shared
-    try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [page for share in pool.map(_share, shares) for page in share]
-    except BrokenProcessPool:  # a worker was killed (out of memory?): the pages are still owed
-        return _pages_of(env, catalogue, slugs, index)
-    finally:
-        _forked = None
-        gc.unfreeze()
+    render = functools.partial(_pages_of_api, env, catalogue, index)
+    return [page for api_pages in workers.shared(render, list(catalogue.apis), jobs) for page in api_pages]
 
 
-def can_fork() -> bool:
-    """Fork copies only the calling thread: with another thread alive (`mkdocs serve`'s, a test's server), a lock
-    it held would stay locked in the child. The CLI's build runs on one thread."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+def _pages_of_api(env, catalogue: Catalogue, index, slug: str) -> list[Page]:
+    """One API's pages."""
+    api = catalogue.apis[slug]
+    out = [_guard(api.source, api_page, env, catalogue, api)]
+    if api.access.audiences:
+        out.append(_guard(api.source, access_page, env, catalogue, api))
+    if api.scopes:
+        out.append(_guard(api.source, scopes_page, env, catalogue, api))
+    return _indexed(out, index)
 
 
 # The theme writes the whole nav into every page: listing every API there would make the site grow with the
@@ -579,13 +543,20 @@ def api_summary(api: Api) -> dict:
 
 
 def load_site(
-    content: Path, iframe_hosts, *, site_url: str, featured: str | None, home: bool, config_file: Path
+    content: Path,
+    iframe_hosts,
+    *,
+    site_url: str,
+    featured: str | None,
+    home: bool,
+    config_file: Path,
+    jobs: int = 1,
 ) -> tuple[Catalogue, Problems]:
     """The catalogue and every problem a build reports: the content's, the exports' and the configuration's."""
     from . import model
 
     problems = Problems()
-    catalogue = model.load(content, problems, iframe_hosts)
+    catalogue = model.load(content, problems, iframe_hosts, jobs)
     problems.items += site_problems(
         catalogue, site_url=site_url, featured=featured, home=home, config_file=config_file
     ).items

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as _dt
 import math
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -505,6 +506,8 @@ def record(spec: Map, name: str, doc: str = "", **extra) -> type:
     optional += [(key, kind, _default(default, kind)) for key, (kind, default) in extra.items()]
     made = dataclasses.make_dataclass(name, required + optional, bases=(Record,), namespace={"declared_by": spec})
     made.__doc__ = doc or spec.doc
+    # Named after the module that declares it, as namedtuple does, so that pickle finds it (`build --jobs`).
+    made.__module__ = sys._getframe(1).f_globals.get("__name__", __name__)
     return made
 
 

@@ -9,17 +9,17 @@ import threading
 
 import pytest
 
-from generator import pages
+from generator import workers
 
 from conftest import CONTENT, CORPUS, ROOT
 
 # Run in a fresh interpreter: the test process may hold other threads (servers), where the build never forks.
 SAME_PAGES = f"""
 from pathlib import Path
-from generator import model, pages
+from generator import model, pages, workers
 from generator.problems import Problems
-pages.PARALLEL_FROM = 1
-assert pages.can_fork()
+workers.PARALLEL_FROM = 1
+assert workers.can_fork()
 catalogue = model.load(Path({str(CONTENT)!r}), Problems())
 alone = pages.pages(catalogue, jobs=1)
 shared = pages.pages(catalogue, jobs=2)
@@ -27,12 +27,40 @@ assert [(p.src, p.title, p.html, p.toc) for p in alone] == [(p.src, p.title, p.h
 print(len(shared))
 """
 
+# Files read in workers: the same catalogue (its pages show it) and the same problems, in the same order.
+SAME_CATALOGUE = f"""
+import os, tempfile
+from pathlib import Path
+from generator import model, pages, reading, workers
+from generator.problems import Problems
+workers.PARALLEL_FROM = 1
+real = reading.read
+def read(path, problems):
+    if path.parent.name == "api":  # producers are read here, by the parent
+        Path(readers, str(os.getpid())).touch()  # a worker's memory is its own: it leaves its mark in a folder
+    return real(path, problems)
+model.read = read
+found = {{}}
+for jobs in (1, 2):
+    readers = tempfile.mkdtemp()
+    problems = Problems()
+    catalogue = model.load(Path({str(CORPUS / "api.gouv.fr-2022-09" / "_data")!r}), problems, jobs=jobs)
+    found[jobs] = catalogue, problems.items
+    pids = {{int(name) for name in os.listdir(readers)}}
+    assert (pids == {{os.getpid()}}) if jobs == 1 else (len(pids) == 2 and os.getpid() not in pids), pids
+(one, one_problems), (two, two_problems) = found[1], found[2]
+assert list(one.apis) == list(two.apis) and one_problems == two_problems
+assert [(p.src, p.html) for p in pages.pages(one)] == [(p.src, p.html) for p in pages.pages(two)]
+assert [a.owner.slug for a in two.apis.values() if a.owner] == [a.owner.slug for a in one.apis.values() if a.owner]
+print(len(two.apis), len(two_problems))
+"""
+
 ERROR_FROM_A_WORKER = f"""
 import os
 from pathlib import Path
-from generator import model, pages
+from generator import model, pages, workers
 from generator.problems import Problems
-pages.PARALLEL_FROM = 1
+workers.PARALLEL_FROM = 1
 parent = os.getpid()
 real = pages.scopes_page
 def failing(env, catalogue, api):
@@ -59,6 +87,13 @@ def test_shared_rendering_makes_the_same_pages_in_the_same_order():
     assert int(run(SAME_PAGES)) >= 6
 
 
+def test_files_read_in_workers_make_the_same_catalogue_and_problems():
+    if not (CORPUS / "api.gouv.fr-2022-09" / "_data").is_dir():
+        pytest.skip("the 2022 corpus is absent")
+    apis, problems = map(int, run(SAME_CATALOGUE).split())
+    assert apis > 100 and problems > 10
+
+
 def test_a_page_that_fails_in_a_worker_is_named_by_its_file():
     message = run(ERROR_FROM_A_WORKER)
     assert message.endswith("api-statut-etudiant-boursier.md:1: la page n'a pas pu être produite (ValueError)")
@@ -69,7 +104,7 @@ def test_no_fork_while_another_thread_runs():
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert not pages.can_fork()
+        assert not workers.can_fork()
     finally:
         stop.set()
         other.join()

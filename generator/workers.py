@@ -1,0 +1,45 @@
+"""Per-API work shared among forked processes (`build --jobs`): reading the files, rendering the pages.
+
+The task and everything it reads are inherited through fork, never pickled; only the items and the results cross
+between processes. Results come back in the items' order, so the site is the same with any number of processes."""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+PARALLEL_FROM = 50  # items: below this, starting processes costs more than they save
+_task = None  # what the workers run, inherited through fork
+
+
+def can_fork() -> bool:
+    """Fork copies only the calling thread: with another thread alive (`mkdocs serve`'s, a test's server), a lock
+    it held would stay locked in the child. The CLI's build runs on one thread."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def shared(task, items: list, jobs: int) -> list:
+    """[task(item) for item in items], in `jobs` processes when there are enough items and fork is safe.
+    The task must not depend on side effects: a worker that dies (out of memory?) has its items done again here."""
+    global _task
+    if jobs < 2 or len(items) < PARALLEL_FROM or not can_fork():
+        return [task(item) for item in items]
+    parts = jobs * 4  # smaller shares even out items of different sizes; map() keeps their order
+    shares = [items[i * len(items) // parts : (i + 1) * len(items) // parts] for i in range(parts)]
+    _task = task
+    gc.freeze()  # the workers' collector leaves the inherited objects alone: their memory stays shared
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [result for share in pool.map(_run, shares) for result in share]
+    except BrokenProcessPool:
+        return [task(item) for item in items]
+    finally:
+        _task = None
+        gc.unfreeze()
+
+
+def _run(share: list) -> list:
+    return [_task(item) for item in share]
