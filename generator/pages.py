@@ -589,9 +589,12 @@ def _line_of(path: Path, needle: str) -> int:
     return next((i for i, line in enumerate(lines, 1) if line.strip().startswith(needle)), 1)
 
 
-def exports(catalogue: Catalogue, site_url: str = "", problems: Problems | None = None) -> dict[str, str]:
+def exports(
+    catalogue: Catalogue, site_url: str = "", problems: Problems | None = None, jobs: int = 1
+) -> dict[str, str]:
     """Static JSON files, keyed by their path in the site. `site_url` makes the data.gouv.fr exports' links
-    absolute; what cannot be made absolute is left out, with a warning in `problems`."""
+    absolute; what cannot be made absolute is left out, with a warning in `problems`. With `jobs` > 1, each API's
+    own files are written in that many processes."""
     apis = sorted(catalogue.apis.values(), key=lambda a: a.slug)
     out = {addresses.export("apis"): _json([api_summary(a) for a in apis])}
     bodies = datagouv.dataservices(catalogue, site_url, problems if problems is not None else Problems())
@@ -599,11 +602,17 @@ def exports(catalogue: Catalogue, site_url: str = "", problems: Problems | None 
     for body in bodies:
         out[addresses.export("dataservice", body["extras"]["apigouv"]["slug"])] = _json(body)
     out[addresses.export("dcat")] = datagouv.dcat(bodies, site_url, catalogue.audiences.roles) + "\n"
-    for api in apis:
-        out[addresses.export("api", api.slug)] = _json(api_summary(api))
-        if api.scopes:
-            out[addresses.export("scopes", api.slug)] = _json(api.scopes.to_json())
+    for files in workers.shared(functools.partial(_api_exports, catalogue), [api.slug for api in apis], jobs):
+        out.update(files)
     out[addresses.export("schema")] = _json(schema.api_schema())
+    return out
+
+
+def _api_exports(catalogue: Catalogue, slug: str) -> dict[str, str]:
+    api = catalogue.apis[slug]
+    out = {addresses.export("api", slug): _json(api_summary(api))}
+    if api.scopes:
+        out[addresses.export("scopes", slug)] = _json(api.scopes.to_json())
     return out
 
 

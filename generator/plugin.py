@@ -55,7 +55,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.serving = False
         self.banner = ""  # under `mkdocs serve`, the content's errors, shown on every page
         self.loaded: tuple | None = None  # (catalogue, problems) that the CLI loaded and reported: one load a build
-        self.jobs = 1  # processes for the API pages: the CLI's --jobs (its build runs on one thread, so may fork)
+        self.jobs = 1  # processes for per-API work: the CLI's --jobs (its build runs on one thread, so may fork)
         self.unsearched: dict[str, str] = {}  # page URL → its whole content, while the search plugin reads it
         self.search: MaterialSearch | None = None  # the theme's search, when our pages' sections can be handed to it
 
@@ -93,6 +93,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             for problem in problems.sorted():
                 (log.error if problem.severity == ERROR else log.warning)(str(problem))
         custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+        jobs = 1 if self.serving else self.jobs
         env = pages.environment(custom_dir, config.use_directory_urls)
         try:
             rendered = pages.pages(
@@ -102,7 +103,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 site_name=config.site_name,
                 site_description=config.site_description or "",
                 featured=self.config.featured,
-                jobs=1 if self.serving else self.jobs,
+                jobs=jobs,
                 index=self.search.sections if self.search else None,
             )
         except pages.RenderError as exc:
@@ -113,7 +114,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         for src, page in self.pages.items():
             # Placed by on_nav: MkDocs must not report them as missing from a host's `nav`.
             files.append(File.generated(config, src, content=f"# {page.title}\n", inclusion=InclusionLevel.NOT_IN_NAV))
-        for path, text in pages.exports(catalogue, config.site_url or "").items():
+        for path, text in pages.exports(catalogue, config.site_url or "", jobs=jobs).items():
             files.append(File.generated(config, path, content=text))
         # Serving, a maintainer keeps editing: build what is valid and show every problem, rather than stop.
         self.banner = pages.problems_banner(env, problems) if self.serving and problems.items else ""

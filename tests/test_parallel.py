@@ -24,6 +24,9 @@ catalogue = model.load(Path({str(CONTENT)!r}), Problems())
 alone = pages.pages(catalogue, jobs=1)
 shared = pages.pages(catalogue, jobs=2)
 assert [(p.src, p.title, p.html, p.toc) for p in alone] == [(p.src, p.title, p.html, p.toc) for p in shared]
+exported = pages.exports(catalogue, jobs=2)
+assert list(exported.items()) == list(pages.exports(catalogue, jobs=1).items())
+assert "les-api/api-statut-etudiant/scopes.json" in exported, list(exported)
 print(len(shared))
 """
 
