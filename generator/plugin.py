@@ -173,7 +173,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if generated.search is not None and page.content == generated.html:
             # Sections parsed where the page was rendered, in parallel: the search plugin then reads nothing.
             self.search.add(generated.search, page)
-            light = ""
+            generated.search, light = None, ""  # indexed: no need to keep the sections to the end of the build
         else:  # a banner or another plugin changed the page since
             light = pages.searchable(page.content)
         if light != page.content:

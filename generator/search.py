@@ -9,9 +9,9 @@ from __future__ import annotations
 from . import pages
 
 try:
-    from material.plugins.search.plugin import Parser, SearchIndex, SearchPlugin
+    from material.plugins.search.plugin import Element, Parser, SearchIndex, SearchPlugin, Section
 except ImportError:  # Material without its search plugin: the pages are indexed the usual way, if at all
-    Parser = SearchIndex = SearchPlugin = None
+    Element = Parser = SearchIndex = SearchPlugin = Section = None
 
 
 class MaterialSearch:
@@ -27,22 +27,24 @@ class MaterialSearch:
         return cls(found[0]) if found else None
 
     @staticmethod
-    def sections(html: str) -> list:
-        """The sections the plugin would index for this page, each one's text joined: less to send back from a
-        worker, and the same entry once the plugin joins it."""
+    def sections(html: str) -> list[tuple]:
+        """The sections the plugin would index for this page, as (id, title, text) with the title and text
+        joined (the title None where the plugin found none): little to send back from a worker or to keep until
+        the page's turn, and the same entry once the plugin joins them."""
         parser = Parser()
         parser.feed(pages.searchable(html))
         parser.close()
-        kept = [section for section in parser.data if not section.is_excluded()]
-        for section in kept:
-            section.text = ["".join(section.text)]
-            if section.title:  # an empty title is the plugin's cue to use the page's
-                section.title = ["".join(section.title)]
-        return kept
+        return [
+            (section.id, "".join(section.title) if section.title else None, "".join(section.text))
+            for section in parser.data
+            if not section.is_excluded()
+        ]
 
-    def add(self, sections: list, page) -> None:
+    def add(self, sections: list[tuple], page) -> None:
         """The plugin's add_entry_from_context, with the parsing already done."""
         if (page.meta.get("search") or {}).get("exclude"):
             return
-        for section in sections:
+        for anchor, title, text in sections:
+            section = Section(Element("section"))
+            section.id, section.title, section.text = anchor, [] if title is None else [title], [text]
             self.plugin.search_index.create_entry_for_section(section, page.toc, page.url, page)
