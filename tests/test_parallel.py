@@ -148,6 +148,7 @@ def _differences(compared: filecmp.dircmp) -> list[str]:
 def test_the_cli_offers_jobs(capsys):
     from generator import cli
 
-    with pytest.raises(SystemExit):
-        cli.main(["build", "--help"])
-    assert "--jobs" in capsys.readouterr().out
+    for command in ("build", "check"):
+        with pytest.raises(SystemExit):
+            cli.main([command, "--help"])
+        assert "--jobs" in capsys.readouterr().out, command
