@@ -95,6 +95,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         jobs = 1 if self.serving else self.jobs
         env = pages.environment(custom_dir, config.use_directory_urls)
+        # Serving, a maintainer keeps editing: build what is valid and show every problem, rather than stop.
+        self.banner = pages.problems_banner(env, problems) if self.serving and problems.items else ""
         try:
             rendered = pages.pages(
                 catalogue,
@@ -104,7 +106,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 site_description=config.site_description or "",
                 featured=self.config.featured,
                 jobs=jobs,
-                index=self.search.sections if self.search else None,
+                # A page under the banner differs from its rendering: the search plugin parses it itself.
+                index=self.search.sections if self.search and not self.banner else None,
             )
         except pages.RenderError as exc:
             raise PluginError(str(exc)) from exc
@@ -116,8 +119,6 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             files.append(File.generated(config, src, content=f"# {page.title}\n", inclusion=InclusionLevel.NOT_IN_NAV))
         for path, text in pages.exports(catalogue, config.site_url or "", jobs=jobs).items():
             files.append(File.generated(config, path, content=text))
-        # Serving, a maintainer keeps editing: build what is valid and show every problem, rather than stop.
-        self.banner = pages.problems_banner(env, problems) if self.serving and problems.items else ""
         if not config.site_url:
             log.info("site_url absent : dataservices.json et catalog.jsonld ne donnent pas l'adresse des pages du site")
         for path in [*STYLES, LOADER, *WIDGETS]:

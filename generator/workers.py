@@ -1,4 +1,4 @@
-"""Per-API work shared among forked processes (`build --jobs`): reading the files, rendering the pages.
+"""Per-API work shared among forked processes (`--jobs`): reading the files, rendering the pages, the exports.
 
 The task and everything it reads are inherited through fork, never pickled; only the items and the results cross
 between processes. Results come back in the items' order, so the site is the same with any number of processes."""
