@@ -5,6 +5,7 @@ All a host site needs is `plugins: [api-catalogue: {content: <folder>}]` in a Ma
 from __future__ import annotations
 
 import logging
+import re
 from html import escape
 from pathlib import Path
 
@@ -26,6 +27,7 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 ASSET_DIR = "assets/api-catalogue/"  # where the plugin's CSS and JS land in the site
 STYLES = ["stylesheets/catalogue.css"]
 LOADER = "javascripts/widgets.js"  # on every page: it loads the widgets a page holds
+SEARCH_ON_DEMAND = "javascripts/search-on-demand.js"  # before the theme's script: the index waits for a search
 WIDGETS = [
     "javascripts/embed.js",
     "javascripts/funnel.js",
@@ -33,6 +35,8 @@ WIDGETS = [
     "javascripts/catalogue.js",
     "javascripts/eligibility.js",
 ]
+
+THEME_SCRIPT = re.compile(r'<script src="(?P<prefix>[^"]*)assets/javascripts/bundle\.[0-9a-f]+\.min\.js"')
 
 
 def _escape(text: str) -> str:
@@ -58,6 +62,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.jobs = 1  # processes for per-API work: the CLI's --jobs (its build runs on one thread, so may fork)
         self.unsearched: dict[str, str] = {}  # page URL → its whole content, while the search plugin reads it
         self.search: MaterialSearch | None = None  # the theme's search, when our pages' sections can be handed to it
+        self.env = None  # our templates, as the host's custom_dir overrides them
+        self.holds: dict[str, str] = {}  # the theme's asset prefix on a page → the tag that loads search-on-demand
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -94,7 +100,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 (log.error if problem.severity == ERROR else log.warning)(str(problem))
         custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         jobs = 1 if self.serving else self.jobs
-        env = pages.environment(custom_dir, config.use_directory_urls)
+        self.env = env = pages.environment(custom_dir, config.use_directory_urls)
+        self.holds = {}
         # Serving, a maintainer keeps editing: build what is valid and show every problem, rather than stop.
         self.banner = pages.problems_banner(env, problems) if self.serving and problems.items else ""
         try:
@@ -121,7 +128,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             files.append(File.generated(config, path, content=text))
         if not config.site_url:
             log.info("site_url absent : dataservices.json et catalog.jsonld ne donnent pas l'adresse des pages du site")
-        for path in [*STYLES, LOADER, *WIDGETS]:
+        for path in [*STYLES, LOADER, SEARCH_ON_DEMAND, *WIDGETS]:
             files.append(File.generated(config, ASSET_DIR + path, abs_src_path=str(ASSETS / path)))
         return files
 
@@ -188,6 +195,23 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return context
 
     on_page_context = CombinedEvent(_lighten_for_search, _restore_after_search)
+
+    def on_post_page(self, output: str, /, *, page, config) -> str:
+        return self._hold_search_index(output)
+
+    def on_post_template(self, output: str, /, *, template_name, config) -> str:
+        return self._hold_search_index(output) if template_name.endswith(".html") else output
+
+    def _hold_search_index(self, output: str) -> str:
+        """Put search-on-demand.js just before the theme's script, which requests the index as it runs. The
+        theme's own tag gives the path to the site's assets from this page, whatever its depth."""
+        if not self.config.enabled or self.env is None or not (found := THEME_SCRIPT.search(output)):
+            return output
+        prefix = found["prefix"]
+        if (tag := self.holds.get(prefix)) is None:
+            src = prefix + ASSET_DIR + SEARCH_ON_DEMAND
+            tag = self.holds[prefix] = self.env.get_template("search_on_demand.html").render(src=src)
+        return output[: found.start()] + tag + output[found.start() :]
 
     def on_serve(self, server, /, *, config, builder):
         if self.config.enabled:

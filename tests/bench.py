@@ -291,28 +291,37 @@ def main() -> None:
         ]
         print(row(name, count, *cells))
 
-    site = work / "seed1-site" if (work / "seed1-site").exists() else next(work.glob("seed*-site"))
+    # The seed's pages, then one page of the 2026 catalogue: what a page weighs must not grow with the site.
+    seed = next(work.glob("seed*-site"))
+    corpus_site = next(work.glob("corpus*-site"), None)
     print()
-    print(row("page (seed site)", "HTML", "CSS", "JS", "other", "total (kB)", "gzipped (kB)", "ours (kB)"))
+    print(row("page", "HTML", "CSS", "JS", "other", "total (kB)", "gzipped (kB)", "ours (kB)"))
     print(row("---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"))
-    for path, sizes in weights(
-        site,
-        [
-            "les-api/api-statut-etudiant/",
-            "les-api/api-statut-etudiant/demande-acces/",
-            "les-api/api-statut-etudiant/scopes/",
-        ],
-    ):
+    measured = [
+        (seed, "seed", "les-api/api-statut-etudiant/"),
+        (seed, "seed", "les-api/api-statut-etudiant/demande-acces/"),
+        (seed, "seed", "les-api/api-statut-etudiant/scopes/"),
+    ]
+    if corpus_site:
+        measured.append((corpus_site, "corpus 2026-01", "les-api/api-statut-etudiant/"))
+    for site, label, path in measured:
+        ((_, sizes),) = weights(site, [path])
         total = sum(sizes[k] for k in ("HTML", "CSS", "JS", "other"))
         print(
             row(
-                path,
+                f"{path} ({label})",
                 *(f"{sizes[k] / 1000:.1f}" for k in ("HTML", "CSS", "JS", "other")),
                 f"{total / 1000:.1f}",
                 f"{sizes['gzip'] / 1000:.1f}",
                 f"{sizes['ours'] / 1000:.1f}",
             )
         )
+    index = (seed / "search" / "search_index.json").stat().st_size
+    print(f"\nsearch index, loaded when a visitor first searches: {index / 1000:.1f} kB (seed site)", end="")
+    if corpus_site:
+        print(f", {(corpus_site / 'search' / 'search_index.json').stat().st_size / 1000:.1f} kB (corpus 2026-01)")
+    else:
+        print()
     widget = (ROOT / "generator/assets/javascripts/scopes.js").stat().st_size
     print(f"\nscope chooser widget: scopes.js = {widget / 1000:.1f} kB (unminified)")
     slow_inputs(work)

@@ -331,6 +331,23 @@ def test_search_index_holds_clean_text(site):
     assert glued == []
 
 
+def test_every_page_holds_the_search_index_back_before_the_theme_asks_for_it(site):
+    """search-on-demand.js runs just before the theme's script, from the same assets folder, on every page."""
+    pages_seen = sorted(site.rglob("*.html"))
+    assert len(pages_seen) > 10
+    for path in pages_seen:
+        scripts = [s.attributes["src"] for s in html(site, str(path.relative_to(site))).css("script[src]")]
+        theme = next(i for i, src in enumerate(scripts) if "assets/javascripts/bundle." in src)
+        ours = scripts[theme - 1]
+        assert ours.endswith("assets/api-catalogue/javascripts/search-on-demand.js"), (path, scripts)
+        assert (
+            ours.removesuffix("api-catalogue/javascripts/search-on-demand.js")
+            == scripts[theme].split("javascripts/")[0]
+        )
+        assert scripts.count(ours) == 1
+        assert (path.parent / ours).resolve().is_file() or (site / ours.lstrip("/")).is_file()
+
+
 def test_scopes_toc_lists_the_page_headings(site):
     page = html(site, "les-api/api-statut-etudiant/scopes/index.html")
     headings = [(h.attributes["id"], h.text(deep=False).strip()) for h in page.css("article h2")]

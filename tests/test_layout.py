@@ -211,6 +211,40 @@ def test_the_search_finds_what_users_type(contexts, server, query, expected):
     page.close()
 
 
+INDEX = "search/search_index.json"
+
+
+def searching(url: str) -> bool:
+    """The requests that start the theme's search: its index, its worker, the worker's languages."""
+    return url.endswith(INDEX) or "/assets/javascripts/workers/search." in url or "/assets/javascripts/lunr/" in url
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_search_loads_when_a_visitor_searches_not_before(contexts, server, size):
+    page = contexts(size).new_page()
+    asked = []
+    page.on("request", lambda request: asked.append(request.url) if searching(request.url) else None)
+    page.goto(server + API + "scopes/")
+    page.wait_for_load_state("load")  # the theme asks for the index and the worker as its script runs, before this
+    page.wait_for_selector("[data-widget=scopes][data-ready]")
+    assert asked == []
+    # What opens the search: a button on a phone, a field on a desktop.
+    page.locator("label.md-header__button[for=__search]:visible, .md-search__input:visible").first.click()
+    page.wait_for_selector(".md-search__input:focus")
+    page.keyboard.type("boursier")
+    page.wait_for_selector(f".md-search-result__item > a[href*='{GRANT.split('/')[1]}']")
+    assert [url for url in asked if url.endswith(INDEX)] == [server + INDEX]
+    assert any("/workers/search." in url for url in asked)
+    page.close()
+
+
+def test_an_address_that_highlights_search_terms_loads_the_index_at_once(contexts, server):
+    page = open_page(contexts, server, API + "demande-acces/?h=habilitation", DESKTOP)
+    page.wait_for_selector("article mark")  # the theme marks the terms once it has the index
+    assert "habilitation" in page.locator("article mark").first.inner_text().lower()
+    page.close()
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_has_a_skip_link(contexts, server, path):
     page = open_page(contexts, server, path, DESKTOP)
