@@ -348,6 +348,16 @@ def test_every_page_holds_the_search_index_back_before_the_theme_asks_for_it(sit
         assert (path.parent / ours).resolve().is_file() or (site / ours.lstrip("/")).is_file()
 
 
+def test_the_site_serves_our_assets_minified(site):
+    from generator import plugin
+
+    for path in [*plugin.STYLES, plugin.LOADER, plugin.SEARCH_ON_DEMAND, *plugin.WIDGETS]:
+        source = (plugin.ASSETS / path).read_text(encoding="utf-8")
+        served = (site / plugin.ASSET_DIR / path).read_text(encoding="utf-8")
+        assert len(served) < 0.8 * len(source), path
+        assert not re.search(r"^\s*(//|/\*)|\n  ", served, re.M), path
+
+
 def test_scopes_toc_lists_the_page_headings(site):
     page = html(site, "les-api/api-statut-etudiant/scopes/index.html")
     headings = [(h.attributes["id"], h.text(deep=False).strip()) for h in page.css("article h2")]
