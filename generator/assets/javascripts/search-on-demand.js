@@ -11,6 +11,7 @@
   var send = XMLHttpRequest.prototype.send;
   var NativeWorker = window.Worker;
   var wanted = /[?&][qh]=/.test(location.search);
+  var indexRequests = new WeakSet();
   var held = [];  // [request, arguments of send] waiting for the visitor
 
   function path(url) {
@@ -30,12 +31,13 @@
   }
 
   XMLHttpRequest.prototype.open = function (method, url) {
-    this.searchIndex = INDEX.test(path(url));
+    if (INDEX.test(path(url))) indexRequests.add(this);
+    else indexRequests.delete(this);  // a request object may be opened again
     return open.apply(this, arguments);
   };
 
   XMLHttpRequest.prototype.send = function () {
-    if (this.searchIndex && !wanted) {
+    if (!wanted && indexRequests.has(this)) {
       held.push([this, arguments]);
       return undefined;
     }
