@@ -113,6 +113,8 @@ def test_a_host_site_builds_with_the_plugin_from_the_wheel(host_venv, tmp_path, 
     assert f"demande-acces/{suffix}" in hrefs and f"scopes/{suffix}" in hrefs
     assert doc.css_first(".api-nav__back").text(strip=True).endswith("Tout le catalogue du portail")  # host override
     assert (site / "index.html").read_text(encoding="utf-8").count("Le portail du ministère") >= 1  # host's home kept
+    guide = (site / ("guide/index.html" if directory_urls else "guide.html")).read_text(encoding="utf-8")
+    assert "api-catalogue/javascripts/search-on-demand.js" in guide  # the host's own pages wait for a search too
     assert broken_links(site, directory_urls) == []
 
     server = serve(site)
