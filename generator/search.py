@@ -1,17 +1,22 @@
 """Our pages' search sections, parsed where the pages are rendered, then handed to the theme's search plugin.
 
 Material's search plugin parses every page's HTML on MkDocs' one thread: on our pages, a third of a large build.
-Its own parser runs in the render workers instead, and its own code turns the sections into index entries, so the
-index is the one it would have made (tests/test_plugin.py compares them)."""
+Its parser's rules run in the render workers instead (`SectionParser`: the same sections, faster), and its own code
+turns the sections into index entries, so the index is the one it would have made (tests/test_plugin.py compares
+them; tests/test_properties.py compares the parsers on generated HTML)."""
 
 from __future__ import annotations
+
+from collections import Counter
+from html import escape
 
 from . import pages
 
 try:
-    from material.plugins.search.plugin import Element, Parser, SearchIndex, SearchPlugin, Section
+    from material.plugins.search.plugin import Element, Parser, SearchIndex, SearchPlugin, Section, void
 except ImportError:  # Material without its search plugin: the pages are indexed the usual way, if at all
-    Element = Parser = SearchIndex = SearchPlugin = Section = None
+    Element = SearchIndex = SearchPlugin = Section = void = None
+    Parser = object  # SectionParser is then never used
 
 
 class MaterialSearch:
@@ -31,7 +36,7 @@ class MaterialSearch:
         """The sections the plugin would index for this page, as (id, title, text) with the title and text
         joined (the title None where the plugin found none): little to send back from a worker or to keep until
         the page's turn, and the same entry once the plugin joins them."""
-        parser = Parser()
+        parser = SectionParser()
         parser.feed(pages.searchable(html))
         parser.close()
         return [
@@ -48,3 +53,110 @@ class MaterialSearch:
             section = Section(Element("section"))
             section.id, section.title, section.text = anchor, [] if title is None else [title], [text]
             self.plugin.search_index.create_entry_for_section(section, page.toc, page.url, page)
+
+
+HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
+ALWAYS_SKIPPED = ("script", "style", "object")
+
+
+class SectionParser(Parser):
+    """Material's Parser, section for section, in about half its time.
+
+    Its handlers ask, at every tag and every piece of text, whether an element of the open ones is skipped, is the
+    current heading, or is `pre`, by comparing elements one by one (they compare equal by tag name). Here the open
+    elements' tags are counted as they open and close, so each question is a look-up; every rule, quirks included,
+    is Material's (tests compare both parsers on our pages and on generated HTML)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.skip_tags = set(self.skip)  # Material's skip set, which matches by tag name
+        self.open_tags: Counter[str] = Counter()
+        self.open_skipped = 0  # open elements whose tag is in skip_tags: text is skipped while there is one
+        self.open_permalinks = 0
+
+    def _into(self) -> list:
+        return self.section.title if self.open_tags[self.section.el.tag] else self.section.text
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in void:
+            return
+        el = Element(tag, attrs)
+        self.context.append(el)
+        self.open_tags[tag] += 1
+        if tag in self.skip_tags:
+            self.open_skipped += 1
+        if tag == "a" and attrs.get("class") == "headerlink":
+            self.open_permalinks += 1
+
+        if tag in HEADINGS and "id" in attrs:  # a new section; the page's first one has no id
+            depth = len(self.context)
+            if tag != "h1" and not self.data:
+                self.section = Section(Element("hx"), depth)
+                self.data.append(self.section)
+            self.section = Section(el, depth)
+            if self.data:
+                self.section.id = attrs["id"]
+            self.data.append(self.section)
+
+        if not self.section:  # text before any heading
+            self.section = Section(Element("hx"))
+            self.data.append(self.section)
+
+        for key, value in attrs.items():
+            if key == "data-search-exclude" or (key == "class" and value == "linenodiv"):
+                if tag not in self.skip_tags:
+                    self.skip_tags.add(tag)
+                    self.open_skipped += self.open_tags[tag]
+                return
+
+        if tag in self.keep and not self.open_skipped:
+            self._into().append(f"<{tag}>")
+
+    def handle_endtag(self, tag):
+        if not self.context or self.context[-1].tag != tag:
+            return
+        if self.section.depth > len(self.context):  # leaving the element a heading was nested in
+            for section in reversed(self.data):
+                if section.depth <= len(self.context):
+                    self.section.depth = float("inf")
+                    self.section = section
+                    break
+
+        el = self.context.pop()
+        self.open_tags[tag] -= 1
+        if tag == "a" and el.attrs.get("class") == "headerlink":
+            self.open_permalinks -= 1
+        if tag in self.skip_tags:
+            self.open_skipped -= 1
+            if tag not in ALWAYS_SKIPPED:
+                self.skip_tags.discard(tag)
+                self.open_skipped -= self.open_tags[tag]
+            return
+
+        if tag in self.keep and not self.open_skipped:
+            data = self._into()
+            index = data.index(f"<{tag}>")  # an element left empty is dropped
+            if any(not piece.isspace() for piece in data[index + 1 :]):
+                data.append(f"</{tag}>")
+            else:
+                del data[index:]
+
+    def handle_data(self, data):
+        if self.open_skipped:
+            return
+        pre = self.open_tags["pre"] > 0
+        if not pre:
+            data = " " if data.isspace() else data.replace("\n", " ")
+        if not self.section:
+            self.section = Section(Element("hx"))
+            self.data.append(self.section)
+
+        if self.open_tags[self.section.el.tag]:
+            if not self.open_permalinks:
+                self.section.title.append(escape(data, quote=False))
+        elif data.isspace():
+            if not self.section.text or not self.section.text[-1].isspace() or pre:
+                self.section.text.append(data)
+        else:
+            self.section.text.append(escape(data, quote=False))

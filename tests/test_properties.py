@@ -227,3 +227,50 @@ def test_random_notices(tmp_path_factory, notices):
     )
     if not problems.errors:
         pages.pages(catalogue)
+
+
+# HTML as the search parsers meet it: nested or not, closed or not, with what Material's parser treats apart
+# (headings with ids, permalinks, excluded blocks, pre, scripts, void tags).
+_TAGS = ["div", "section", "p", "h1", "h2", "h3", "a", "pre", "code", "li", "ul", "span", "script", "br", "img"]
+_ATTRIBUTES = [
+    "",
+    ' id="x"',
+    ' id="y" class="z"',
+    ' class="headerlink"',
+    ' class="linenodiv"',
+    " data-search-exclude",
+    ' id="w" data-search-exclude',
+]
+_token = st.one_of(
+    st.builds(lambda tag, attributes: f"<{tag}{attributes}>", st.sampled_from(_TAGS), st.sampled_from(_ATTRIBUTES)),
+    st.builds(lambda tag: f"</{tag}>", st.sampled_from(_TAGS)),
+    st.builds(lambda tag: f"<{tag}/>", st.sampled_from(_TAGS)),
+    st.text(alphabet="ab \n\t&<>;é", max_size=6),
+    st.builds(  # a heading as Markdown writes it, with its permalink
+        lambda level, words, mark: f'<h{level} id="t">{words}<a class="headerlink" href="#t">{mark}</a></h{level}>',
+        st.integers(1, 3),
+        st.text(alphabet="ab &", max_size=4),
+        st.sampled_from(["", "¶", " "]),
+    ),
+)
+
+
+def _sections(parser_class, html: str):
+    parser = parser_class()
+    try:
+        parser.feed(html)
+        parser.close()
+    except ValueError as exc:  # Material's parser fails on some orders of tags: ours must fail alike
+        return type(exc)
+    return [(s.id, s.el.tag, s.depth, s.title, s.text, s.is_excluded()) for s in parser.data]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(tokens=st.lists(_token, max_size=40))
+def test_the_section_parser_cuts_pages_as_materials_does(tokens):
+    from material.plugins.search.plugin import Parser
+
+    from generator.search import SectionParser
+
+    html = "".join(tokens)
+    assert _sections(SectionParser, html) == _sections(Parser, html)
