@@ -219,7 +219,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if (tag := self.holds.get(prefix)) is None:
             src = prefix + ASSET_DIR + SEARCH_ON_DEMAND
             tag = self.holds[prefix] = self.env.get_template("search_on_demand.html").render(src=src)
-        return output[: found.start()] + tag + output[found.start() :]
+        return output[:at] + tag + output[at:]
 
     def on_serve(self, server, /, *, config, builder):
         if self.config.enabled:

@@ -304,8 +304,12 @@ def main() -> None:
     ]
     if corpus_site:
         measured.append((corpus_site, "corpus 2026-01", "les-api/api-statut-etudiant/"))
+    # One browser per site, not per page.
+    by_site = {
+        site: dict(weights(site, [path for s, _, path in measured if s == site])) for site in {m[0] for m in measured}
+    }
     for site, label, path in measured:
-        ((_, sizes),) = weights(site, [path])
+        sizes = by_site[site][path]
         total = sum(sizes[k] for k in ("HTML", "CSS", "JS", "other"))
         print(
             row(
