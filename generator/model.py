@@ -674,6 +674,8 @@ def _read_api(context: components.Context, path: Path) -> tuple[Document | None,
     problems = Problems()
     doc = problems.guard(path, read, path, problems)
     api = problems.guard(path, _api, doc, problems, context) if doc else None
+    if doc:
+        doc.forget_lines()
     return doc, api, problems.items
 
 

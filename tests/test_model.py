@@ -123,3 +123,12 @@ def test_producer_listing(tmp_path):
     catalogue, _ = load(folder)
     assert sorted(a.slug for a in catalogue.producers["mesri"].apis) == ["api-statut-etudiant", "copy"]
     assert len(catalogue.producers["renater"].partner_of) == 2
+
+
+def test_a_loaded_api_keeps_its_lines_out_of_memory_and_finds_them_when_asked():
+    """The line maps are most of a loaded file's memory: the catalogue keeps the front matter's text instead."""
+    api = model.load(CONTENT, Problems()).apis["api-statut-etudiant"]
+    assert api.doc.key_lines is None
+    lines = api.source.read_text(encoding="utf-8").split("\n")
+    assert lines[api.doc.line("title") - 1].startswith("title:")
+    assert lines[api.doc.line("franceconnect", "versions", 0, "scopes", 1) - 1].lstrip().startswith("- ")

@@ -84,3 +84,15 @@ def test_an_alias_inside_what_it_names_is_refused_at_its_anchor(tmp_path, alias,
     problems = Problems()
     assert read(path, problems) is None
     assert [(p.line, p.message.split(" :")[0]) for p in problems.errors] == [(line, "YAML trop volumineux")]
+
+
+def test_lines_forgotten_after_the_checks_are_found_again_alike(tmp_path):
+    text = "\ufeff---\ntitle: T\ndesc: |\n  two\n  lines\nlist:\n  - a: 1\n    b: >\n      folded\n---\nbody\n"
+    doc, problems = _read(tmp_path, text.encode())
+    assert not problems.items
+    key_lines, text_lines = dict(doc.key_lines), dict(doc.text_lines)
+    doc.forget_lines()
+    assert doc.key_lines is None and doc.text_lines is None
+    assert {path: doc.line(*path) for path in key_lines} == key_lines
+    assert {path: doc.text_line(*path) for path in text_lines} == text_lines
+    assert doc.line("list", 0, "b") == 8 and doc.text_line("desc") == 4
