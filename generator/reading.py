@@ -40,7 +40,7 @@ class Document:
 
     def line(self, *path) -> int:
         """The line of a field, or of its closest ancestor that has one."""
-        key_lines = self._key_lines()
+        key_lines, _ = self._maps()
         path = tuple(path)
         while path:
             if path in key_lines:
@@ -50,8 +50,8 @@ class Document:
 
     def text_line(self, *path) -> int:
         """The line where a string value's text starts (the line after `|` for block scalars)."""
-        self._key_lines()
-        return self.text_lines.get(tuple(path), self.line(*path))
+        _, text_lines = self._maps()
+        return text_lines.get(tuple(path), self.line(*path))
 
     def forget_lines(self) -> None:
         """Drop the line maps once the file is checked. They are two thirds of a loaded file's memory (190 kB of
@@ -60,12 +60,13 @@ class Document:
         if self.front_matter:
             self.key_lines = self.text_lines = None
 
-    def _key_lines(self) -> dict[FieldPath, int]:
+    def _maps(self) -> tuple[dict[FieldPath, int], dict[FieldPath, int]]:
+        """The key and text line maps, mapped again from the front matter if they were forgotten."""
         if self.key_lines is None:
             again = Document(path=self.path, meta={})
             _load_mapping(self.front_matter, again, Problems(), self.front_matter_offset)  # it was read once
             self.key_lines, self.text_lines = again.key_lines, again.text_lines
-        return self.key_lines
+        return self.key_lines, self.text_lines
 
 
 def decode(raw: bytes, path: Path, problems: Problems) -> str | None:
