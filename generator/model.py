@@ -242,8 +242,9 @@ class Audience(record(ACCESS_AUDIENCE, "Audience", anchor=(str, ""), aliases=(li
     anchors, so that a link to the published page (#une-entreprise) still opens this answer."""
 
 
-class Access(record(CURRENT_ACCESS, "Access", dated=(bool, False))):
+class Access(record(CURRENT_ACCESS, "Access", dated=(bool, False), written=(frozenset, frozenset))):
     """What a person acts on to get access: the declared `access` (dated), or else what the fiche published.
+    `written`: the keys the file writes itself under `access`; the others come from the published fiche.
 
     Every page and export reads this one shape, so none can show the past as the present."""
 
@@ -323,8 +324,7 @@ class Api(
 
     def declares(self, key: str) -> bool:
         """Today's access writes `key` itself; otherwise its value comes from the published fiche."""
-        written = self.doc.meta.get("access")
-        return self.history is not None and isinstance(written, dict) and key in written
+        return self.history is not None and key in self.access.written
 
 
 @dataclass
@@ -485,7 +485,7 @@ def _access(
     )
     for key in _PUBLISHED_LINKS:
         setattr(declared, key, getattr(declared, key) or getattr(api, key))
-    declared.dated = True
+    declared.dated, declared.written = True, frozenset(written)
     history = History(
         published=str(date.year) if date else "",
         entries=published,
@@ -647,7 +647,7 @@ def load(content_dir: Path, problems: Problems, iframe_hosts=components.IFRAME_H
         problems.items += found
         if doc is None:
             continue
-        producer = api.producer if api else doc.meta.get("producer")
+        producer = api.producer if api else doc.meta.get("producer")  # a failed file keeps its data
         if isinstance(producer, str) and producer not in producers and SLUG.fullmatch(producer):
             problems.error(
                 doc.path,
@@ -676,6 +676,8 @@ def _read_api(context: components.Context, path: Path) -> tuple[Document | None,
     api = problems.guard(path, _api, doc, problems, context) if doc else None
     if doc:
         doc.forget_lines()
+    if api:
+        doc.forget_data()
     return doc, api, problems.items
 
 

@@ -26,8 +26,8 @@ class Document:
     """One content file: its front matter as plain data, where each field sits, and its body."""
 
     path: Path
-    meta: dict[str, Any]
-    body: str = ""
+    meta: dict[str, Any] | None  # None, as the body, once forget_data() ran
+    body: str | None = ""
     body_line: int = 1  # file line of the body's first line
     key_lines: dict[FieldPath, int] | None = field(default_factory=dict)  # None once forgotten
     text_lines: dict[FieldPath, int] | None = field(default_factory=dict)
@@ -59,6 +59,11 @@ class Document:
         problem between files asks for a line, and line() then maps the front matter again."""
         if self.front_matter:
             self.key_lines = self.text_lines = None
+
+    def forget_data(self) -> None:
+        """Drop the parsed front matter and the body once a model holds them in its own shape: the build keeps
+        every loaded file to the end, and nothing reads them again (a read after this fails loudly)."""
+        self.meta, self.body = None, None
 
     def _maps(self) -> tuple[dict[FieldPath, int], dict[FieldPath, int]]:
         """The key and text line maps, mapped again from the front matter if they were forgotten."""

@@ -221,3 +221,22 @@ def test_a_body_section_that_does_not_exist_is_warned(tmp_path):
     _, problems = load(folder)
     [warning] = [p for p in problems.warnings if p.category == "dangling section"]
     assert warning.line == line_of(path, "sections: [") and "Modalités des scopes" in warning.message
+
+
+@pytest.mark.parametrize(
+    ("edits", "field"),
+    [
+        ([("  partners: [renater, dinum]", "  partners: [renater, un-inconnu]")], "access.partners[1]"),
+        ([("  partners: [renater, dinum]\n", ""), ("  - renater\n", "  - un-inconnu\n")], "partners[0]"),
+    ],
+)
+def test_a_partner_is_warned_where_it_is_written(tmp_path, edits, field):
+    """Today's access writes its partners, or takes the fiche's: a partner without a file is warned at its line
+    either way, after the loaded file has dropped its front matter."""
+    folder = project_copy(tmp_path)
+    for old, new in edits:
+        path = edit(folder, old, new)
+    catalogue, problems = load(folder)
+    [warning] = [p for p in problems.warnings if p.category == "partner without producer"]
+    assert (warning.line, warning.message.split(":")[0]) == (line_of(path, "un-inconnu"), field)
+    assert catalogue.apis["api-statut-etudiant"].doc.meta is None
