@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import gzip
+import resource
 import shutil
 import statistics
 import subprocess
@@ -16,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -28,15 +30,24 @@ from conftest import CHROMIUM, CONTENT, CORPUS, ROOT, serve
 PY = sys.executable
 
 
-def timed(command: list[str]) -> float:
-    start = time.perf_counter()
+class Timing(NamedTuple):
+    wall: float
+    cpu: float  # user and system time of the command and the processes it waited for (our workers)
+
+
+def timed(command: list[str]) -> Timing:
+    before, start = _children_cpu(), time.perf_counter()
     subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    return Timing(time.perf_counter() - start, _children_cpu() - before)
 
 
-def build_ours(content: Path, site: Path) -> tuple[float, int]:
-    seconds = timed(ours_command(content, site))
-    return seconds, sum(1 for _ in site.rglob("index.html"))
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def build_ours(content: Path, site: Path) -> tuple[Timing, int]:
+    return timed(ours_command(content, site)), sum(1 for _ in site.rglob("index.html"))
 
 
 def bare_markdown(content: Path, docs: Path) -> model.Catalogue:
@@ -65,7 +76,7 @@ def _nav(entries: list) -> list:
     return [{entry[0]: _nav(entry[1])} if isinstance(entry, tuple) else entry for entry in entries]
 
 
-def build_bare(content: Path, work: Path) -> tuple[float, int]:
+def build_bare(content: Path, work: Path) -> tuple[Timing, int]:
     command = bare_command(content, work)
     return timed(command), sum(1 for _ in (work / "site").rglob("index.html"))
 
@@ -99,7 +110,7 @@ def interleaved(commands: dict[str, list[str]], rounds: int = 5) -> dict[str, li
     times = {name: [] for name in commands}
     for _ in range(rounds):
         for name, command in commands.items():
-            times[name].append(timed(command))
+            times[name].append(timed(command).wall)
     return times
 
 
@@ -218,38 +229,42 @@ def row(*cells) -> str:
 def scale(work: Path, small: int = 1_000, large: int = 10_000) -> None:
     """`small` and `large` synthetic APIs, ours and bare mkdocs-material on the same pages, in one run. The small
     site is built before and after the large one: this machine's speed drifts within the hour, and the mean of
-    both brackets the long build."""
+    both brackets the long build. Wall time and CPU time (all processes) are both given: each drifts its own way."""
     print()
-    print(row("synthetic APIs", "pages", "ours (s)", "ours ms/page", "bare (s)", "bare ms/page", "overhead"))
-    print(row("---:", "---:", "---:", "---:", "---:", "---:", "---:"))
-    per_page: dict[int, list[tuple[float, float]]] = {}  # APIs → (ours, bare) seconds a page, in run order
+    columns = ("ours (s)", "ours ms/page", "ours CPU ms/page", "bare (s)", "bare ms/page", "bare CPU ms/page")
+    print(row("synthetic APIs", "pages", *columns, "overhead"))
+    print(row(*["---:"] * (len(columns) + 3)))
+    per_page: dict[int, list[tuple[Timing, Timing]]] = {}  # APIs → (ours, bare) a page, in run order
     for count in (small, large, small):
         content = synthetic(count, work)
-        seconds, built = build_ours(content, work / f"scale-{count}")
+        ours, built = build_ours(content, work / f"scale-{count}")
         shutil.rmtree(work / f"scale-{count}", ignore_errors=True)
-        print(f"(ours, {count} APIs: {seconds:.1f} s; bare Material next)", file=sys.stderr, flush=True)
+        print(f"(ours, {count} APIs: {ours.wall:.1f} s; bare Material next)", file=sys.stderr, flush=True)
         bare, bare_built = build_bare(content, work / f"bare-{count}")
         shutil.rmtree(work / f"bare-{count}", ignore_errors=True)
         shutil.rmtree(content, ignore_errors=True)
-        per_page.setdefault(count, []).append((seconds / built, bare / bare_built))
+        ours_page, bare_page = Timing(*(t / built for t in ours)), Timing(*(t / bare_built for t in bare))
+        per_page.setdefault(count, []).append((ours_page, bare_page))
         print(
             row(
                 count,
                 built,
-                f"{seconds:.1f}",
-                f"{1000 * seconds / built:.2f}",
-                f"{bare:.1f}",
-                f"{1000 * bare / bare_built:.2f}",
-                f"{seconds / bare:.2f}×",
+                f"{ours.wall:.1f}",
+                *(f"{1000 * t:.2f}" for t in ours_page),
+                f"{bare.wall:.1f}",
+                *(f"{1000 * t:.2f}" for t in bare_page),
+                f"{ours.wall / bare.wall:.2f}×",
             )
         )
-    (ours_large, bare_large), before_and_after = per_page[large][0], per_page[small]
-    ours_small, bare_small = (statistics.mean(run[i] for run in before_and_after) for i in (0, 1))
-    print(
-        f"\nper-page cost, {large} APIs against {small} (the mean of the runs before and after):"
-        f" ours {ours_large / ours_small:.2f}×, bare Material {bare_large / bare_small:.2f}×;"
-        f" ours over bare's, the machine's drift taken out: {(ours_large / ours_small) / (bare_large / bare_small):.2f}×"
-    )
+    print(f"\nper-page cost, {large} APIs against {small} (the mean of the runs before and after):")
+    for kind in Timing._fields:
+        (ours_large, bare_large), before_and_after = per_page[large][0], per_page[small]
+        ours_small, bare_small = (statistics.mean(getattr(run[i], kind) for run in before_and_after) for i in (0, 1))
+        ours_ratio, bare_ratio = getattr(ours_large, kind) / ours_small, getattr(bare_large, kind) / bare_small
+        print(
+            f"- {kind}: ours {ours_ratio:.2f}×, bare Material {bare_ratio:.2f}×;"
+            f" ours over bare's, the machine's drift taken out: {ours_ratio / bare_ratio:.2f}×"
+        )
 
 
 def main() -> None:
