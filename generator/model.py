@@ -242,11 +242,16 @@ class Audience(record(ACCESS_AUDIENCE, "Audience", anchor=(str, ""), aliases=(li
     anchors, so that a link to the published page (#une-entreprise) still opens this answer."""
 
 
-class Access(record(CURRENT_ACCESS, "Access", dated=(bool, False), written=(frozenset, frozenset))):
+class Access(record(CURRENT_ACCESS, "Access", written=(frozenset, frozenset))):
     """What a person acts on to get access: the declared `access` (dated), or else what the fiche published.
     `written`: the keys the file writes itself under `access`; the others come from the published fiche.
 
     Every page and export reads this one shape, so none can show the past as the present."""
+
+    @property
+    def dated(self) -> bool:
+        """Declared under `access`, which always writes `since`."""
+        return bool(self.written)
 
     @property
     def route(self) -> Route | None:
@@ -324,7 +329,7 @@ class Api(
 
     def declares(self, key: str) -> bool:
         """Today's access writes `key` itself; otherwise its value comes from the published fiche."""
-        return self.history is not None and key in self.access.written
+        return key in self.access.written
 
 
 @dataclass
@@ -485,7 +490,7 @@ def _access(
     )
     for key in _PUBLISHED_LINKS:
         setattr(declared, key, getattr(declared, key) or getattr(api, key))
-    declared.dated, declared.written = True, frozenset(written)
+    declared.written = frozenset(written)
     history = History(
         published=str(date.year) if date else "",
         entries=published,

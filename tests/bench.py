@@ -257,8 +257,8 @@ def scale(work: Path, small: int = 1_000, large: int = 10_000) -> None:
             )
         )
     print(f"\nper-page cost, {large} APIs against {small} (the mean of the runs before and after):")
+    (ours_large, bare_large), before_and_after = per_page[large][0], per_page[small]
     for kind in Timing._fields:
-        (ours_large, bare_large), before_and_after = per_page[large][0], per_page[small]
         ours_small, bare_small = (statistics.mean(getattr(run[i], kind) for run in before_and_after) for i in (0, 1))
         ours_ratio, bare_ratio = getattr(ours_large, kind) / ours_small, getattr(bare_large, kind) / bare_small
         print(
