@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from urllib.parse import quote
 
 from .problems import Problems
@@ -522,13 +522,13 @@ class Version(
         return STATUS.get(self.status, self.status)
 
     def to_json(self) -> dict:
-        data = asdict(self)
+        data = _jsonable(self)
         for scope in data["scopes"]:
             scope["output_fields"] = [scope["rename"].get(n, n) for n in scope["fields"]]
         data["messages"] = {key: self.messages.get(key, text) for key, text in MESSAGES.items()}
         data["has_populations"] = self.has_populations
         data["status_label"] = self.status_label
-        return _jsonable(data)
+        return data
 
 
 @dataclass
@@ -616,6 +616,10 @@ def _own(mapping, key):
 
 
 def _jsonable(value):
+    """A record as JSON's types, its dates as ISO text. Unlike dataclasses.asdict, nothing is deep-copied first:
+    the fresh dicts and lists made here are the copy."""
+    if is_dataclass(value):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
