@@ -183,7 +183,7 @@ def access_summary(api: Api) -> dict:
 
 def dataservices(catalogue: Catalogue, site_url: str, problems: Problems) -> list[dict]:
     site_url = site_url.rstrip("/") + "/" if site_url else ""
-    links = Links(site_url, frozenset(catalogue.apis), frozenset(catalogue.producers))
+    links = Links(site_url, catalogue.apis.keys(), catalogue.producers.keys())
     return [
         dataservice(api, catalogue.audiences, links, site_url, problems)
         for api in sorted(catalogue.apis.values(), key=lambda a: a.slug)

@@ -212,7 +212,7 @@ class Renderer:
         self.catalogue = catalogue
         self.api = api  # the API the page is about: components such as NextSteps adapt to it
         self.links = Links(
-            "../" * depth, frozenset(catalogue.apis), frozenset(catalogue.producers), env.globals["directory_urls"]
+            "../" * depth, catalogue.apis.keys(), catalogue.producers.keys(), env.globals["directory_urls"]
         )
         self.ids = itertools.count()  # form ids stay unique when a page shows several trees
 
