@@ -12,6 +12,7 @@ import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
+from typing import NoReturn
 
 from . import components, model, pages
 from .pages import RenderError
@@ -94,13 +95,15 @@ def _build_date(catalogue: model.Catalogue):
 @contextlib.contextmanager
 def _fewer_collections():
     """A build keeps most of what it makes (pages, search entries) to the end: with Python's default thresholds, the
-    cycle collector walks it again and again (6 s of a 1 000-API build; 2 s like this, for the same peak memory)."""
+    cycle collector walks it again and again (6 s of a 1 000-API build; 2 s like this, for the same peak memory).
+    The build freezes the catalogue once it is loaded (see _build): unfrozen here."""
     before = gc.get_threshold()
     gc.set_threshold(20_000, 10, 10)
     try:
         yield
     finally:
         gc.set_threshold(*before)
+        gc.unfreeze()
 
 
 def check(
@@ -160,6 +163,8 @@ def _build(content: Path, site_dir: Path, strict: bool, config_file: Path, jobs:
     if problems.errors or (strict and problems.warnings):
         print("échec : le site précédent est laissé tel quel", file=sys.stderr)
         return 1
+    # The catalogue lives to the end of the build: the collector need not walk it again (10 s at 10 000 APIs).
+    gc.freeze()
 
     site_dir = site_dir.resolve()
     refusal = _unsafe_site_dir(site_dir, content.resolve(), config_file.resolve().parent)
@@ -227,6 +232,16 @@ def _swap(staging: Path, site_dir: Path) -> None:
     os.chmod(site_dir, 0o755)
     if old:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def run() -> NoReturn:
+    """The command's entry point: main(), then out without freeing every object one by one, which takes 1.8 s
+    after a 1 000-API build. Every file is written and closed by then; only the standard streams need a flush."""
+    code = main()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def main(argv=None) -> int:

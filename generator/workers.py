@@ -30,6 +30,7 @@ def shared(task, items: list, jobs: int) -> list:
     parts = jobs * 4  # smaller shares even out items of different sizes; map() keeps their order
     shares = [items[i * len(items) // parts : (i + 1) * len(items) // parts] for i in range(parts)]
     _task = task
+    frozen = gc.get_freeze_count()  # a caller that froze its objects unfreezes them itself (the CLI's build)
     gc.freeze()  # the workers' collector leaves the inherited objects alone: their memory stays shared
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -38,7 +39,8 @@ def shared(task, items: list, jobs: int) -> list:
         return [task(item) for item in items]
     finally:
         _task = None
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
 
 
 def _run(share: list) -> list:
