@@ -63,7 +63,8 @@ class Pieces(list):
 
     def __init__(self):
         super().__init__()
-        self.first: dict[str, int] = {}  # "<li>" → where it first opened
+        # "<li>" → where it first opened, and the last piece that was not blank before it: what is left after a cut
+        self.first: dict[str, tuple[int, int]] = {}
         self.last_filled = -1
 
     def add(self, piece: str) -> None:
@@ -72,24 +73,22 @@ class Pieces(list):
         self.append(piece)
 
     def open(self, tag: str) -> None:
-        self.first.setdefault(f"<{tag}>", len(self))
+        self.first.setdefault(f"<{tag}>", (len(self), self.last_filled))
         self.add(f"<{tag}>")
 
     def close(self, tag: str) -> None:
         """Material's rule: the closing tag if anything but blanks follows the tag's first opening, else drop
         everything from there."""
-        index = self.first.get(f"<{tag}>")
-        if index is None:
+        found = self.first.get(f"<{tag}>")
+        if found is None:
             raise ValueError(f"<{tag}> is not in the section")  # as list.index fails in Material's parser
+        index, filled_before = found
         if self.last_filled > index:
             self.add(f"</{tag}>")
             return
         del self[index:]
-        self.first = {piece: at for piece, at in self.first.items() if at < index}  # a few kept tags
-        last = index - 1
-        while last >= 0 and self[last].isspace():  # blanks never follow blanks outside <pre>: a short walk
-            last -= 1
-        self.last_filled = last
+        self.first = {piece: at for piece, at in self.first.items() if at[0] < index}  # a few kept tags
+        self.last_filled = filled_before
 
 
 def _section(el: Element, depth: int = 0) -> Section:
