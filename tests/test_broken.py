@@ -1,6 +1,7 @@
 """Broken content: every problem in one run as path:line: message, exit 1, previous site untouched."""
 
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -338,6 +339,20 @@ def test_cli_never_shows_a_traceback(tmp_path):
         assert run.returncode == 1
         assert "Traceback" not in run.stdout + run.stderr
         assert f"{content / 'api' / 'x.md'}:" in run.stdout + run.stderr
+
+
+def test_a_reader_that_stops_reading_gets_no_traceback():
+    """`api-catalogue check | head`: the pipe is closed before anything is written."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "generator", "check"], stdout=write, stderr=subprocess.PIPE, text=True, cwd=ROOT
+        )
+    finally:
+        os.close(write)
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr, run.stderr
 
 
 def test_check_is_clean_on_the_project_content():
