@@ -96,14 +96,16 @@ def _build_date(catalogue: model.Catalogue):
 def _fewer_collections():
     """A build keeps most of what it makes (pages, search entries) to the end: with Python's default thresholds, the
     cycle collector walks it again and again (6 s of a 1 000-API build; 2 s like this, for the same peak memory).
-    The build freezes the catalogue once it is loaded (see _build): unfrozen here."""
-    before = gc.get_threshold()
+    The build freezes the catalogue once it is loaded (see _build): unfrozen here, unless the caller had frozen
+    objects of its own, as workers.shared does."""
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
     gc.set_threshold(20_000, 10, 10)
     try:
         yield
     finally:
         gc.set_threshold(*before)
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
 
 
 def check(
