@@ -232,6 +232,7 @@ def test_random_notices(tmp_path_factory, notices):
 # HTML as the search parsers meet it: nested or not, closed or not, with what Material's parser treats apart
 # (headings with ids, permalinks, excluded blocks, pre, scripts, void tags).
 _TAGS = ["div", "section", "p", "h1", "h2", "h3", "a", "pre", "code", "li", "ul", "span", "script", "br", "img"]
+_TAGS += ["table", "td", "textarea", "wbr", "keygen"]  # built apart by browsers, or closed by them alone
 _ATTRIBUTES = [
     "",
     ' id="x"',
@@ -274,3 +275,24 @@ def test_the_section_parser_cuts_pages_as_materials_does(tokens):
 
     html = "".join(tokens)
     assert _sections(SectionParser, html) == _sections(Parser, html)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(tokens=st.lists(_token, max_size=40))
+def test_the_section_parser_reads_pages_as_a_browser_writes_them_back(tokens):
+    """The build's parser walks the tree a browser builds (lexbor): the sections are those Material's parser finds
+    in the page as the browser would write it back, whatever the page as written (here unclosed, misnested)."""
+    from material.plugins.search.plugin import Parser
+    from selectolax.lexbor import LexborHTMLParser
+
+    from generator.search import SectionParser
+
+    html = "".join(tokens)
+    root = LexborHTMLParser(html, is_fragment=True).root
+    parser = SectionParser()
+    try:
+        parser.read(html)
+        read = [(s.id, s.el.tag, s.depth, s.title, s.text, s.is_excluded()) for s in parser.data]
+    except ValueError as exc:
+        read = type(exc)
+    assert read == _sections(Parser, root.html if root else "")
