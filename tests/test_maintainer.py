@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
-from test_plugin import _fetch_until, _free_port, config_for
+from test_plugin import _fetch_until, _free_port, config_for, start_serve, stop_serve
 
 from generator import cli, model
 from generator.problems import CATEGORIES, Problems
@@ -176,18 +176,7 @@ def test_serve_shows_every_problem_on_every_page_even_the_broken_one(tmp_path):
         encoding="utf-8",
     )
     port = _free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "mkdocs"),
-            "serve",
-            "-f",
-            str(config_for(tmp_path, content)),
-            "--dev-addr",
-            f"127.0.0.1:{port}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = start_serve(config_for(tmp_path, content), port)
     base = f"http://127.0.0.1:{port}/"
     try:
         page = LexborHTMLParser(_fetch_until(base + "les-api/essai/", lambda t: "Contenu à corriger" in t))
@@ -202,5 +191,4 @@ def test_serve_shows_every_problem_on_every_page_even_the_broken_one(tmp_path):
         fixed = LexborHTMLParser(_fetch_until(base + "les-api/typo/", lambda t: "Contenu à corriger" not in t))
         assert fixed.css_first(".api-page") and not fixed.css(".apic-problems")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_serve(server)

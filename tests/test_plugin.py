@@ -3,6 +3,7 @@
 import gc
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -132,30 +133,41 @@ def _fetch_until(url: str, wanted, server=None, deadline: float = 90) -> str:
     raise AssertionError(f"{url} never reached the expected state; last page:\n{text[:2000]}")
 
 
+def start_serve(config: Path, port: int) -> subprocess.Popen:
+    """`mkdocs serve`, its temporary site in a `tmp` folder beside the config rather than in the system's."""
+    temporary = config.parent / "tmp"
+    temporary.mkdir(exist_ok=True)
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "mkdocs"), "serve", "-f", str(config), "--dev-addr", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "TMPDIR": str(temporary)},
+    )
+
+
+def stop_serve(server: subprocess.Popen) -> None:
+    """Ctrl-C, as a maintainer stops it: serve then removes its temporary site, which SIGTERM leaves behind."""
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def _serve(config: Path, path: str, wanted) -> tuple[subprocess.Popen, str, str]:
     """`mkdocs serve` on a free port, and the page at `path` once in the wanted state. MkDocs cannot report the
     port it bound, so a port taken between our probe and its bind makes it exit: start again on another."""
     for _ in range(5):
         port = _free_port()
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "mkdocs"),
-                "serve",
-                "-f",
-                str(config),
-                "--dev-addr",
-                f"127.0.0.1:{port}",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        server = start_serve(config, port)
         url = f"http://127.0.0.1:{port}/{path}"
         try:
             return server, url, _fetch_until(url, wanted, server)
         except _ServerGone:
             continue
         except BaseException:
-            server.terminate()
+            stop_serve(server)
             raise
     raise AssertionError("mkdocs serve exited five times before serving")
 
@@ -178,8 +190,8 @@ def test_serve_shows_the_problems_and_keeps_serving(tmp_path):
         (content / "api" / "b.md").unlink()
         _fetch_until(page, lambda t: "Contenu à corriger" not in t and "API Statut Etudiant" in t)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_serve(server)
+    assert not list((tmp_path / "tmp").glob("mkdocs_*"))  # serve removed its temporary site
 
 
 def test_an_unknown_featured_api_is_reported_and_the_home_links_only_to_real_pages(tmp_path):
