@@ -296,3 +296,33 @@ def test_the_section_parser_reads_pages_as_a_browser_writes_them_back(tokens):
     except ValueError as exc:
         read = type(exc)
     assert read == _sections(Parser, root.html if root else "")
+
+
+_json_value = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(value=_json_value)
+def test_the_exports_are_written_as_json_writes_them(value):
+    """Byte for byte json.dumps(indent=2)'s text, orjson's refusals (integers past 64 bits, lone surrogates)
+    included: they go through json."""
+    import json
+
+    from generator.pages import _json
+
+    assert _json(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.lists(st.floats(allow_nan=False, allow_infinity=False), max_size=5))
+def test_exported_numbers_read_back_the_same(value):
+    """Floats may be written otherwise than json writes them (1.5e-7, not 1.5e-07): the same numbers."""
+    import json
+
+    from generator.pages import _json
+
+    assert json.loads(_json(value)) == value
