@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import NoReturn
 
-from . import components, model, pages
+from . import components, model, pages, workers
 from .pages import RenderError
 from .problems import CATEGORIES, Problems
 
@@ -96,16 +96,14 @@ def _build_date(catalogue: model.Catalogue):
 def _fewer_collections():
     """A build keeps most of what it makes (pages, search entries) to the end: with Python's default thresholds, the
     cycle collector walks it again and again (6 s of a 1 000-API build; 2 s like this, for the same peak memory).
-    The build freezes the catalogue once it is loaded (see _build): unfrozen here, unless the caller had frozen
-    objects of its own, as workers.shared does."""
-    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    The build freezes the catalogue once it is loaded (see _build), until it is done."""
+    before = gc.get_threshold()
     gc.set_threshold(20_000, 10, 10)
     try:
-        yield
+        with workers.frozen_until_done():
+            yield
     finally:
         gc.set_threshold(*before)
-        if not frozen:
-            gc.unfreeze()
 
 
 def check(

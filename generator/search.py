@@ -132,22 +132,20 @@ class SectionParser(Parser):
         root = LexborHTMLParser(html, is_fragment=True).root
         if root is None:  # nothing but what the parser drops
             return
-        unvisited = [root.iter(include_text=True)]  # the fragment's nodes, then each open element's children
-        opened: list[str] = []  # the tags of the elements whose children are being walked, innermost last
-        while unvisited:
-            node = next(unvisited[-1], None)
+        walking = [(None, root.iter(include_text=True))]  # (element's tag, its unvisited children), innermost last
+        while walking:
+            tag, children = walking[-1]
+            node = next(children, None)
             if node is None:
-                unvisited.pop()
-                if opened:
-                    self.handle_endtag(opened.pop())
+                walking.pop()
+                if tag is not None:
+                    self.handle_endtag(tag)
             elif node.is_text_node:
                 self.handle_data(node.text_content)
             elif node.is_element_node:
-                tag = node.tag
-                self.handle_starttag(tag, node.attributes)
-                if tag not in UNCLOSED:
-                    unvisited.append(node.iter(include_text=True))
-                    opened.append(tag)
+                self.handle_starttag(node.tag, node.attributes)
+                if node.tag not in UNCLOSED:
+                    walking.append((node.tag, node.iter(include_text=True)))
 
     def _into(self) -> Pieces:
         return self.section.title if self.open_tags[self.section.el.tag] else self.section.text

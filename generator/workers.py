@@ -5,6 +5,7 @@ between processes. Results come back in the items' order, so the site is the sam
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import threading
@@ -21,6 +22,18 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
+@contextlib.contextmanager
+def frozen_until_done():
+    """Objects frozen within (gc.freeze) are unfrozen on leaving, unless some were frozen before: gc.unfreeze()
+    unfreezes everything, and those are the caller's to unfreeze."""
+    frozen_before = gc.get_freeze_count()
+    try:
+        yield
+    finally:
+        if not frozen_before:
+            gc.unfreeze()
+
+
 def shared(task, items: list, jobs: int) -> list:
     """[task(item) for item in items], in `jobs` processes when there are enough items and fork is safe.
     The task must not depend on side effects: a worker that dies (out of memory?) has its items done again here."""
@@ -30,17 +43,15 @@ def shared(task, items: list, jobs: int) -> list:
     parts = jobs * 4  # smaller shares even out items of different sizes; map() keeps their order
     shares = [items[i * len(items) // parts : (i + 1) * len(items) // parts] for i in range(parts)]
     _task = task
-    frozen = gc.get_freeze_count()  # a caller that froze its objects unfreezes them itself (the CLI's build)
-    gc.freeze()  # the workers' collector leaves the inherited objects alone: their memory stays shared
-    try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [result for share in pool.map(_run, shares) for result in share]
-    except BrokenProcessPool:
-        return [task(item) for item in items]
-    finally:
-        _task = None
-        if not frozen:
-            gc.unfreeze()
+    with frozen_until_done():
+        gc.freeze()  # the workers' collector leaves the inherited objects alone: their memory stays shared
+        try:
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                return [result for share in pool.map(_run, shares) for result in share]
+        except BrokenProcessPool:
+            return [task(item) for item in items]
+        finally:
+            _task = None
 
 
 def _run(share: list) -> list:
