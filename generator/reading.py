@@ -166,6 +166,98 @@ def _measure(root: yaml.Node) -> tuple[int, int, yaml.Node]:
     return values, levels, root
 
 
+_TAG = "tag:yaml.org,2002:"
+_SCALARS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
+
+
+class _Unusual(Exception):
+    """What the one-pass reader leaves to PyYAML's own constructor: merge keys, other tags, keys that are not
+    scalars, a value PyYAML refuses."""
+
+
+class _OnePass:
+    """A front matter's values, each field's line, its size and depth, in one walk over libyaml's nodes: three
+    walks (the measure, the line maps, PyYAML's constructor) took twice as long. The values are those PyYAML's safe
+    constructor makes; a shared node (an alias) is one value, measured once, its lines mapped where first met."""
+
+    def __init__(self, loader: yaml.CSafeLoader, doc: Document, offset: int):
+        self.loader, self.doc, self.offset = loader, doc, offset
+        self.known: dict[int, tuple[Any, int, int]] = {}  # id(node) → (value, values, levels)
+        self.opened: set[int] = set()
+        self.duplicates: list[tuple[int, str]] = []  # reported once the limits hold, as before
+
+    def read(self, node: yaml.Node, path: FieldPath, level: int) -> tuple[Any, int, int]:
+        """(value, values with aliases expanded, levels); _Limit where a limit breaks, as _measure finds it."""
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node), 1, 1
+        key = id(node)
+        if key in self.known:
+            return self.known[key]
+        if key in self.opened:
+            raise _Limit(MAX_VALUES + 1, level, node)
+        if level > MAX_DEPTH:
+            raise _Limit(0, level, node)
+        self.opened.add(key)
+        if isinstance(node, yaml.MappingNode):
+            value, values, levels = self.mapping(node, path, level)
+        else:
+            value, values, levels = self.sequence(node, path, level)
+        self.opened.discard(key)
+        if values > MAX_VALUES:
+            raise _Limit(values, levels + 1, node)
+        self.known[key] = value, values, levels + 1
+        return self.known[key]
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag == _TAG + "str":
+            return node.value
+        if node.tag not in _SCALARS:
+            raise _Unusual
+        try:
+            return self.loader.construct_object(node)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            raise _Unusual from exc
+
+    def mapping(self, node: yaml.MappingNode, path: FieldPath, level: int) -> tuple[dict, int, int]:
+        if node.tag != _TAG + "map":
+            raise _Unusual
+        out: dict = {}
+        lines: dict[str, int] = {}
+        values, levels = 1, 0
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALARS:
+                raise _Unusual  # a merge key (<<), a key that is a list or a table
+            name = str(key_node.value)
+            line = key_node.start_mark.line + 1 + self.offset
+            if name in lines:
+                self.duplicates.append((line, f"{dotted(path + (name,))}: clé en double (déjà ligne {lines[name]})"))
+            lines[name] = line
+            self.doc.key_lines[path + (name,)] = line
+            value, child_values, child_levels = self.child(value_node, path + (name,), level)
+            out[self.scalar(key_node)] = value
+            values += 1 + child_values
+            levels = max(levels, child_levels)
+        return out, values, levels
+
+    def sequence(self, node: yaml.SequenceNode, path: FieldPath, level: int) -> tuple[list, int, int]:
+        if node.tag != _TAG + "seq":
+            raise _Unusual
+        out = []
+        values, levels = 1, 0
+        for index, item in enumerate(node.value):
+            self.doc.key_lines[path + (index,)] = item.start_mark.line + 1 + self.offset
+            value, child_values, child_levels = self.child(item, path + (index,), level)
+            out.append(value)
+            values += child_values
+            levels = max(levels, child_levels)
+        return out, values, levels
+
+    def child(self, node: yaml.Node, path: FieldPath, level: int) -> tuple[Any, int, int]:
+        if isinstance(node, yaml.ScalarNode):
+            _scalar_line(node, path, self.doc, self.offset)
+        return self.read(node, path, level + 1)
+
+
 def dotted(path: FieldPath) -> str:
     out = ""
     for part in path:
@@ -194,27 +286,53 @@ def parse(text: str, path: Path, problems: Problems) -> Document | None:
     return doc if _load_mapping(fm, doc, problems, offset) else None
 
 
+_REFUSED = object()
+
+
+def _three_passes(loader, node: yaml.Node, doc: Document, problems: Problems, offset: int):
+    """PyYAML's constructor, after the measure and the line maps: for the front matter _OnePass leaves to it."""
+    values, levels, where = _measure(node)
+    if _refuse(values, levels, where, doc, problems, offset):
+        return _REFUSED
+    _walk(node, (), doc, problems, set(), offset)
+    return loader.construct_document(node)
+
+
+def _refuse(values: int, levels: int, where: yaml.Node, doc: Document, problems: Problems, offset: int) -> bool:
+    line = where.start_mark.line + 1 + offset
+    if values > MAX_VALUES:
+        message = f"YAML trop volumineux : plus de {MAX_VALUES} valeurs une fois les alias (&, *) développés"
+    elif levels > MAX_DEPTH:
+        message = f"YAML imbriqué sur plus de {MAX_DEPTH} niveaux"
+    else:
+        return False
+    problems.error(doc.path, line, message, "limit")
+    return True
+
+
 def _load_mapping(text: str, doc: Document, problems: Problems, offset: int = 0) -> bool:
     path = doc.path
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        data = None
         if node is not None:
-            values, levels, where = _measure(node)
-            line = where.start_mark.line + 1 + offset
-            if values > MAX_VALUES:
-                problems.error(
-                    path,
-                    line,
-                    f"YAML trop volumineux : plus de {MAX_VALUES} valeurs une fois les alias (&, *) développés",
-                    "limit",
-                )
-                return False
-            if levels > MAX_DEPTH:
-                problems.error(path, line, f"YAML imbriqué sur plus de {MAX_DEPTH} niveaux", "limit")
-                return False
-            _walk(node, (), doc, problems, set(), offset)
-        data = loader.construct_document(node) if node is not None else None
+            try:
+                reader = _OnePass(loader, doc, offset)
+                data, values, levels = reader.read(node, (), 1)
+                if _refuse(values, levels, node, doc, problems, offset):
+                    data, doc.key_lines, doc.text_lines = _REFUSED, {}, {}
+                for line, message in reader.duplicates if data is not _REFUSED else ():
+                    problems.error(path, line, message, "duplicate key")
+            except _Unusual:  # start again, as if the one pass had not run
+                doc.key_lines, doc.text_lines = {}, {}
+                loader.constructed_objects, loader.recursive_objects = {}, {}
+                data = _three_passes(loader, node, doc, problems, offset)
+            except _Limit as limit:
+                data, doc.key_lines, doc.text_lines = _REFUSED, {}, {}
+                _refuse(limit.values, limit.levels, limit.node, doc, problems, offset)
+        if data is _REFUSED:
+            return False
     except yaml.MarkedYAMLError as exc:
         index = _culprit(text, exc)
         lines = text.split("\n")

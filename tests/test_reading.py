@@ -1,9 +1,14 @@
 """Reading tolerates what the real corpus has, and reports what it cannot read."""
 
+from contextlib import nullcontext
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from generator import reading
 from generator.problems import Problems
 from generator.reading import load_yaml, read
 
@@ -96,3 +101,82 @@ def test_lines_forgotten_after_the_checks_are_found_again_alike(tmp_path):
     assert {path: doc.line(*path) for path in key_lines} == key_lines
     assert {path: doc.text_line(*path) for path in text_lines} == text_lines
     assert doc.line("list", 0, "b") == 8 and doc.text_line("desc") == 4
+
+
+# YAML text made of the shapes the one-pass reader reads itself and of those it leaves to PyYAML's constructor.
+_scalar_texts = st.sampled_from(
+    ["a", "'quoted'", '"x: y"', "1", "-2", "0x1F", "1.5", ".inf", "yes", "Off", "~", "null", "2022-01-01",
+     "2022-02-30", "2022-01-01 10:00:00", "!!str 1", "!!binary aGk=", "!foo x", "|\n  block", ">\n  folded", "''"]
+)  # fmt: skip
+_key_texts = st.sampled_from(["k", "title", "1", "yes", "~", "2022-01-01", "<<", "? [a]", "=", "'q'"])
+
+
+@st.composite
+def _yaml_texts(draw) -> str:
+    anchors: list[str] = []
+
+    def node(indent: int, depth: int) -> str:
+        kind = draw(st.sampled_from(["scalar", "map", "seq", "alias", "flow"] if depth < 4 else ["scalar", "alias"]))
+        if kind == "alias" and anchors:
+            return " *" + draw(st.sampled_from(anchors))
+        anchor = ""
+        if draw(st.booleans()):
+            anchors.append(f"a{len(anchors)}")
+            anchor = f" &{anchors[-1]}"
+        if kind == "flow":
+            return anchor + " {k: [1, x], k2: *" + (anchors[0] if anchors else "missing") + "}"
+        if kind in ("scalar", "alias"):
+            text = draw(_scalar_texts).replace("\n", "\n" + " " * (indent + 2))
+            return anchor + " " + text
+        pad = " " * (indent + 2)
+        lines = []
+        for _ in range(draw(st.integers(1, 3))):
+            value = node(indent + 2, depth + 1)
+            lines.append(pad + ("-" + value if kind == "seq" else draw(_key_texts) + ":" + value))
+        return anchor + "\n" + "\n".join(lines)
+
+    return "\n".join(draw(_key_texts) + ":" + node(0, 1) for _ in range(draw(st.integers(1, 4)))) + "\n"
+
+
+def _loaded(text: str, one_pass: bool) -> tuple:
+    doc = reading.Document(path=Path("x.md"), meta={})
+    problems = Problems()
+    with mock.patch.object(reading._OnePass, "read", side_effect=reading._Unusual) if not one_pass else nullcontext():
+        ok = reading._load_mapping(text, doc, problems, offset=1)
+    return ok, doc.meta, doc.key_lines, doc.text_lines, [str(p) for p in problems.items]
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(text=_yaml_texts())
+def test_one_pass_reads_as_pyyaml_and_the_line_maps(text):
+    """The same values, lines and problems as PyYAML's constructor after the measure and the line maps."""
+    assert _loaded(text, one_pass=True) == _loaded(text, one_pass=False)
+
+
+def _aliased(padding: int) -> str:
+    """A table of 199 values, named 500 times: 99 705 values once the aliases are expanded, before the padding."""
+    table = "{" + ", ".join(f"k{i}: v" for i in range(99)) + "}"
+    return f"k: &a {table}\nl: [{', '.join(['*a'] * 500)}]\nm: [{', '.join(['v'] * padding)}]\n"
+
+
+def _nested(tables: int) -> str:
+    return "".join("  " * level + "k:\n" for level in range(tables)) + "  " * tables + "v\n"
+
+
+@pytest.mark.parametrize(
+    "text, accepted",
+    [
+        ("k: [" + ", ".join(["v"] * (reading.MAX_VALUES - 3)) + "]\n", True),  # the table, its key, the list: 3
+        ("k: [" + ", ".join(["v"] * (reading.MAX_VALUES - 2)) + "]\n", False),
+        (_aliased(padding=295), True),  # 99 705 values, and the padding
+        (_aliased(padding=296), False),
+        # Levels: each table, the value; the refusal names the line where the first one too deep starts.
+        (_nested(reading.MAX_DEPTH - 1), True),
+        (_nested(reading.MAX_DEPTH), False),
+        (_nested(reading.MAX_DEPTH + 5), False),
+    ],
+)
+def test_one_pass_keeps_the_limits_to_the_value(text, accepted):
+    one_pass = _loaded(text, one_pass=True)
+    assert one_pass[0] is accepted
+    assert one_pass == _loaded(text, one_pass=False)
