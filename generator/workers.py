@@ -34,11 +34,16 @@ def frozen_until_done():
             gc.unfreeze()
 
 
+def forks(count: int, jobs: int) -> bool:
+    """Whether shared() would start processes for `count` items."""
+    return jobs > 1 and count >= PARALLEL_FROM and can_fork()
+
+
 def shared(task, items: list, jobs: int) -> list:
     """[task(item) for item in items], in `jobs` processes when there are enough items and fork is safe.
     The task must not depend on side effects: a worker that dies (out of memory?) has its items done again here."""
     global _task
-    if jobs < 2 or len(items) < PARALLEL_FROM or not can_fork():
+    if not forks(len(items), jobs):
         return [task(item) for item in items]
     parts = jobs * 4  # smaller shares even out items of different sizes; map() keeps their order
     shares = [items[i * len(items) // parts : (i + 1) * len(items) // parts] for i in range(parts)]

@@ -6,10 +6,11 @@ import filecmp
 import subprocess
 import sys
 import threading
+from types import SimpleNamespace
 
 import pytest
 
-from generator import workers
+from generator import plugin, workers
 
 from conftest import CONTENT, CORPUS, ROOT
 
@@ -80,8 +81,38 @@ except pages.RenderError as exc:
 """
 
 
-def run(code: str) -> str:
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+# The theme lays out our pages in workers: the same site as MkDocs' one loop; a page whose layout logs a warning is
+# laid out again by MkDocs' loop, which reports it.
+THEMED_IN_WORKERS = f"""
+import os, sys, tempfile, logging
+from pathlib import Path
+import mkdocs.commands.build as mkdocs_build
+from generator import cli, plugin, workers
+workers.PARALLEL_FROM = 1
+marks = tempfile.mkdtemp()
+in_worker = plugin._build_page
+def build_page(page, *args):
+    Path(marks, str(os.getpid())).touch()
+    if page.file.src_uri == "les-api/index.md":
+        logging.getLogger("mkdocs.theme").warning("a warning while laying out")
+    in_worker(page, *args)
+plugin._build_page = build_page
+in_loop = mkdocs_build._build_page
+laid_out = []
+def loop_page(page, *args, **kwargs):
+    if page.meta.get("template") != plugin.WRITTEN:
+        laid_out.append(page.file.src_uri)
+    in_loop(page, *args, **kwargs)
+mkdocs_build._build_page = loop_page
+site = sys.argv[1]
+assert cli.main(["build", "--content", {str(CONTENT)!r}, "--site-dir", site, "--jobs", sys.argv[2]]) == 0
+pids = {{int(name) for name in os.listdir(marks)}}
+print(len(pids), os.getpid() in pids, " ".join(laid_out))
+"""
+
+
+def run(code: str, *args: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
@@ -100,6 +131,21 @@ def test_files_read_in_workers_make_the_same_catalogue_and_problems():
 def test_a_page_that_fails_in_a_worker_is_named_by_its_file():
     message = run(ERROR_FROM_A_WORKER)
     assert message.endswith("api-statut-etudiant-boursier.md:1: la page n'a pas pu être produite (ValueError)")
+
+
+def test_the_theme_lays_out_our_pages_in_workers_and_the_site_is_the_same(tmp_path):
+    # MkDocs' loop lays out the site's own page (a-propos.md) and the page whose layout warned in a worker.
+    assert run(THEMED_IN_WORKERS, str(tmp_path / "shared"), "2") == "2 False a-propos.md les-api/index.md"
+    workers_, parent, laid_out = run(THEMED_IN_WORKERS, str(tmp_path / "alone"), "1").split(" ", 2)
+    assert (workers_, parent, len(laid_out.split())) == ("0", "False", 14)
+    assert not _differences(filecmp.dircmp(tmp_path / "alone", tmp_path / "shared"))
+
+
+def test_pages_stay_in_mkdocs_loop_when_another_plugin_could_keep_something_from_each():
+    assert plugin._only_known_plugins(SimpleNamespace(plugins={"material/search": 0, "api-catalogue": 0}))
+    assert not plugin._only_known_plugins(
+        SimpleNamespace(plugins={"search": 0, "api-catalogue": 0, "material/tags": 0})
+    )
 
 
 def test_no_fork_while_another_thread_runs():
