@@ -24,6 +24,7 @@ INVISIBLE_RANGES = (
     (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F),
 )  # fmt: skip
 _INVISIBLE = re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in INVISIBLE_RANGES) + "]")
+_HIDDEN = re.compile(CONTROL.pattern[:-1] + _INVISIBLE.pattern[1:-1] + "]")  # one search for both
 _WORD = re.compile(r"\w+")
 _NEUTRAL_SCRIPTS = {"COMMON", "INHERITED"}
 # French text needs no script table: its letters are named LATIN … LETTER, and its punctuation (« », ’, –, …,
@@ -43,6 +44,11 @@ def _tables():
 def describe(char: str) -> str:
     """U+0430 (CYRILLIC SMALL LETTER A): what a maintainer can search for."""
     return f"U+{ord(char):04X} ({unicodedata.name(char, 'sans nom')})"
+
+
+def hides_nothing(text: str) -> bool:
+    """No control and no invisible character: most texts, answered in one search."""
+    return _HIDDEN.search(text) is None
 
 
 def controls(text: str) -> Iterator[tuple[int, str]]:

@@ -139,6 +139,16 @@ def test_the_invisible_table_is_unicode_s():
     assert listed == unicode
 
 
+def test_the_one_search_finds_the_controls_and_the_invisibles():
+    """Texts with neither skip the judging: hides_nothing() must see every character either search finds."""
+    import sys
+
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        either = bool(characters.CONTROL.search(char) or list(characters.invisible(char)))
+        assert characters.hides_nothing(char) is not either, hex(code)
+
+
 def test_the_script_shortcuts_agree_with_unicode_s_table():
     """French text is judged without loading the script table: every character the shortcuts decide gets the
     table's script (Inherited counts as Common: both are neutral)."""
