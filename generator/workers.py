@@ -51,7 +51,8 @@ def shared(task, items: list, jobs: int) -> list:
     with frozen_until_done():
         gc.freeze()  # the workers' collector leaves the inherited objects alone: their memory stays shared
         try:
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            fork = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(jobs, mp_context=fork) as pool, _kept_as_they_come():
                 return [result for share in pool.map(_run, shares) for result in share]
         except BrokenProcessPool:
             return [task(item) for item in items]
@@ -59,5 +60,26 @@ def shared(task, items: list, jobs: int) -> list:
             _task = None
 
 
+@contextlib.contextmanager
+def _kept_as_they_come():
+    """The results are kept (the build holds them to its end): the collector need not walk them while they are
+    young, again and again (1.2 s of a 3 000-API build, growing faster than the catalogue). They go straight to
+    the oldest generation, which frozen_until_done() unfreezes them into."""
+    global _collecting
+    _collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if _collecting:
+            gc.enable()
+
+
+_collecting = True  # whether the parent's collector ran: a worker forked while it was off turns it back on
+
+
 def _run(share: list) -> list:
+    if _collecting:
+        gc.enable()
     return [_task(item) for item in share]

@@ -111,6 +111,23 @@ print(len(pids), os.getpid() in pids, " ".join(laid_out))
 """
 
 
+# The parent leaves its collector off while results come back; the workers and the parent keep it as it was.
+COLLECTOR = """
+import gc
+from generator import workers
+workers.PARALLEL_FROM = 1
+def task(item):
+    return gc.isenabled(), [[item]]  # a list per result: what the collector would walk
+for enabled in (True, False):
+    (gc.enable if enabled else gc.disable)()
+    found = workers.shared(task, list(range(8)), 2)
+    assert {on for on, _ in found} == {enabled} and gc.isenabled() is enabled, (enabled, found)
+    assert gc.get_freeze_count() == 0  # unfrozen on leaving: nothing was frozen before
+    assert gc.get_count()[0] < 100, gc.get_count()  # the results went to the oldest generation
+print("ok")
+"""
+
+
 def run(code: str, *args: str) -> str:
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -146,6 +163,10 @@ def test_pages_stay_in_mkdocs_loop_when_another_plugin_could_keep_something_from
     assert not plugin._only_known_plugins(
         SimpleNamespace(plugins={"search": 0, "api-catalogue": 0, "material/tags": 0})
     )
+
+
+def test_workers_collect_as_the_parent_did_and_its_results_skip_the_young_generations():
+    assert run(COLLECTOR) == "ok"
 
 
 def test_no_fork_while_another_thread_runs():
