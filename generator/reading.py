@@ -289,6 +289,25 @@ def parse(text: str, path: Path, problems: Problems) -> Document | None:
 _REFUSED = object()
 
 
+def _one_pass(loader, node: yaml.Node, doc: Document, problems: Problems, offset: int):
+    """The values, with their lines, once the limits hold; what _OnePass leaves to PyYAML, in three passes."""
+    reader = _OnePass(loader, doc, offset)
+    try:
+        data, values, levels = reader.read(node, (), 1)
+    except _Unusual:  # start again, as if the one pass had not run
+        doc.key_lines, doc.text_lines = {}, {}
+        loader.constructed_objects, loader.recursive_objects = {}, {}
+        return _three_passes(loader, node, doc, problems, offset)
+    except _Limit as limit:  # always past a limit
+        values, levels, node = limit.values, limit.levels, limit.node
+    if _refuse(values, levels, node, doc, problems, offset):
+        doc.key_lines, doc.text_lines = {}, {}
+        return _REFUSED
+    for line, message in reader.duplicates:
+        problems.error(doc.path, line, message, "duplicate key")
+    return data
+
+
 def _three_passes(loader, node: yaml.Node, doc: Document, problems: Problems, offset: int):
     """PyYAML's constructor, after the measure and the line maps: for the front matter _OnePass leaves to it."""
     values, levels, where = _measure(node)
@@ -315,22 +334,7 @@ def _load_mapping(text: str, doc: Document, problems: Problems, offset: int = 0)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        data = None
-        if node is not None:
-            try:
-                reader = _OnePass(loader, doc, offset)
-                data, values, levels = reader.read(node, (), 1)
-                if _refuse(values, levels, node, doc, problems, offset):
-                    data, doc.key_lines, doc.text_lines = _REFUSED, {}, {}
-                for line, message in reader.duplicates if data is not _REFUSED else ():
-                    problems.error(path, line, message, "duplicate key")
-            except _Unusual:  # start again, as if the one pass had not run
-                doc.key_lines, doc.text_lines = {}, {}
-                loader.constructed_objects, loader.recursive_objects = {}, {}
-                data = _three_passes(loader, node, doc, problems, offset)
-            except _Limit as limit:
-                data, doc.key_lines, doc.text_lines = _REFUSED, {}, {}
-                _refuse(limit.values, limit.levels, limit.node, doc, problems, offset)
+        data = _one_pass(loader, node, doc, problems, offset) if node is not None else None
         if data is _REFUSED:
             return False
     except yaml.MarkedYAMLError as exc:

@@ -41,7 +41,8 @@ def forks(count: int, jobs: int) -> bool:
 
 def shared(task, items: list, jobs: int) -> list:
     """[task(item) for item in items], in `jobs` processes when there are enough items and fork is safe.
-    The task must not depend on side effects: a worker that dies (out of memory?) has its items done again here."""
+    The task must not depend on side effects: a worker that dies (out of memory?) has its items done again here.
+    The results are taken to be kept long (a build holds them to its end): see _kept_as_they_come."""
     global _task
     if not forks(len(items), jobs):
         return [task(item) for item in items]
