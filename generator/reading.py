@@ -97,26 +97,33 @@ def _walk(node: yaml.Node, path: FieldPath, doc: Document, problems: Problems, s
         keys: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else repr(key_node.value)
-            line = key_node.start_mark.line + 1 + offset
+            line = _line(key_node, offset)
             if key in keys:
-                problems.error(
-                    doc.path, line, f"{dotted(path + (key,))}: clé en double (déjà ligne {keys[key]})", "duplicate key"
-                )
+                problems.error(doc.path, line, _duplicate(path + (key,), keys[key]), "duplicate key")
             keys[key] = line
             doc.key_lines[path + (key,)] = line
             _scalar_line(value_node, path + (key,), doc, offset)
             _walk(value_node, path + (key,), doc, problems, seen, offset)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            doc.key_lines[path + (index,)] = item.start_mark.line + 1 + offset
+            doc.key_lines[path + (index,)] = _line(item, offset)
             _scalar_line(item, path + (index,), doc, offset)
             _walk(item, path + (index,), doc, problems, seen, offset)
+
+
+def _line(node: yaml.Node, offset: int) -> int:
+    """The file line where a node starts."""
+    return node.start_mark.line + 1 + offset
+
+
+def _duplicate(path: FieldPath, first_line: int) -> str:
+    return f"{dotted(path)}: clé en double (déjà ligne {first_line})"
 
 
 def _scalar_line(node: yaml.Node, path: FieldPath, doc: Document, offset: int) -> None:
     if isinstance(node, yaml.ScalarNode):
         block = node.style in ("|", ">")
-        doc.text_lines[path] = node.start_mark.line + offset + (2 if block else 1)
+        doc.text_lines[path] = _line(node, offset) + (1 if block else 0)  # a block's text starts after its `|`
 
 
 # Limits on one YAML document; real front matter has a few hundred values, 8 levels deep.
@@ -228,9 +235,9 @@ class _OnePass:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALARS:
                 raise _Unusual  # a merge key (<<), a key that is a list or a table
             name = str(key_node.value)
-            line = key_node.start_mark.line + 1 + self.offset
+            line = _line(key_node, self.offset)
             if name in lines:
-                self.duplicates.append((line, f"{dotted(path + (name,))}: clé en double (déjà ligne {lines[name]})"))
+                self.duplicates.append((line, _duplicate(path + (name,), lines[name])))
             lines[name] = line
             self.doc.key_lines[path + (name,)] = line
             value, child_values, child_levels = self.child(value_node, path + (name,), level)
@@ -245,7 +252,7 @@ class _OnePass:
         out = []
         values, levels = 1, 0
         for index, item in enumerate(node.value):
-            self.doc.key_lines[path + (index,)] = item.start_mark.line + 1 + self.offset
+            self.doc.key_lines[path + (index,)] = _line(item, self.offset)
             value, child_values, child_levels = self.child(item, path + (index,), level)
             out.append(value)
             values += child_values
@@ -318,7 +325,7 @@ def _three_passes(loader, node: yaml.Node, doc: Document, problems: Problems, of
 
 
 def _refuse(values: int, levels: int, where: yaml.Node, doc: Document, problems: Problems, offset: int) -> bool:
-    line = where.start_mark.line + 1 + offset
+    line = _line(where, offset)
     if values > MAX_VALUES:
         message = f"YAML trop volumineux : plus de {MAX_VALUES} valeurs une fois les alias (&, *) développés"
     elif levels > MAX_DEPTH:
