@@ -8,6 +8,7 @@ the block components, which our own (autoescaping) templates render.
 from __future__ import annotations
 
 import bisect
+import collections
 import html
 import re
 import threading
@@ -569,10 +570,7 @@ def render(markup: Markup | None, links: Links, render_block, render_inline=None
     returns the HTML and the TOC tokens."""
     if not markup:
         return "", []
-    md = _markdown()
-    md.reset()
-    raw = md.convert(markup.text)
-    toc = _unmarked(getattr(md, "toc_tokens", []))
+    raw, toc = _converted(markup)
     if markup.inlines:
         # Before sanitising: nh3 checks the template's HTML like any other, wherever Markdown put the marker.
         def put_inline(match):
@@ -589,6 +587,34 @@ def render(markup: Markup | None, links: Links, render_block, render_inline=None
 
         clean = _PLACEHOLDER.sub(put_back, clean)
     return clean, toc
+
+
+CONVERTED_KEPT = 64  # texts whose Markdown a process keeps: an API's notices, the trees' questions and answers
+
+
+def _converted(markup: Markup) -> tuple[str, list]:
+    """Markdown's HTML and TOC tokens for a text. One text object recurs: a notice on each of its API's three
+    pages, a question tree's answers on every API page that shows the tree. The last few converted are kept, by
+    identity rather than by text: reuse comes from the model, and equal texts in two files are converted twice.
+    A kept entry holds its object, so no other object can have its id meanwhile."""
+    kept = _local.__dict__.setdefault("converted", collections.OrderedDict())
+    key = id(markup)
+    if key in kept:
+        kept.move_to_end(key)
+    else:
+        md = _markdown()
+        md.reset()
+        raw = md.convert(markup.text)
+        kept[key] = (markup, raw, _unmarked(getattr(md, "toc_tokens", [])))
+        if len(kept) > CONVERTED_KEPT:
+            kept.popitem(last=False)
+    _, raw, toc = kept[key]
+    return raw, _copied(toc)
+
+
+def _copied(tokens: list) -> list:
+    """TOC tokens a page may change (its version marks) without changing the kept ones."""
+    return [{**token, "children": _copied(token.get("children", []))} for token in tokens]
 
 
 def _unmarked(tokens: list) -> list:
