@@ -130,6 +130,7 @@ def environment(custom_dir: Path | None = None, directory_urls: bool = True) -> 
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,
         bytecode_cache=bytecode_cache(),
+        auto_reload=False,  # a build makes its own environment: a template need not be checked on every use
     )
     env.globals["address"] = addresses.page
     env.globals.update(
