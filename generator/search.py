@@ -8,7 +8,7 @@ tests/test_parallel.py compare them; tests/test_properties.py compares the parse
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from html import escape
 
 from selectolax.lexbor import LexborHTMLParser
@@ -121,7 +121,7 @@ class SectionParser(Parser):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.skip_tags = set(self.skip)  # Material's skip set, which matches by tag name
-        self.open_tags: Counter[str] = Counter()
+        self.open_tags: defaultdict[str, int] = defaultdict(int)  # not a Counter: its misses run Python code
         self.open_skipped = 0  # open elements whose tag is in skip_tags: text is skipped while there is one
         self.open_permalinks = 0
 
@@ -140,12 +140,14 @@ class SectionParser(Parser):
                 walking.pop()
                 if tag is not None:
                     self.handle_endtag(tag)
-            elif node.is_text_node:
+                continue
+            name = node.tag  # "-text", "-comment", or an element's
+            if name == "-text":
                 self.handle_data(node.text_content)
-            elif node.is_element_node:
-                self.handle_starttag(node.tag, node.attributes)
-                if node.tag not in UNCLOSED:
-                    walking.append((node.tag, node.iter(include_text=True)))
+            elif name[0] != "-":
+                self.handle_starttag(name, node.attributes)
+                if name not in UNCLOSED:
+                    walking.append((name, node.iter(include_text=True)))
 
     def _into(self) -> Pieces:
         return self.section.title if self.open_tags[self.section.el.tag] else self.section.text
