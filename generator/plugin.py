@@ -279,7 +279,7 @@ SEARCH_PLUGINS = {"search", "material/search"}
 
 
 def _only_known_plugins(config) -> bool:
-    return all(name in SEARCH_PLUGINS or name == "api-catalogue" for name in config.plugins)
+    return set(config.plugins) <= {*SEARCH_PLUGINS, "api-catalogue"}
 
 
 def _write_page(parent: int, ours: list, config, doc_files, nav, env, index: int) -> bool:

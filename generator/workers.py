@@ -14,6 +14,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 PARALLEL_FROM = 50  # items: below this, starting processes costs more than they save
 _task = None  # what the workers run, inherited through fork
+_collecting = True  # whether the parent's collector ran: a worker forked while it was off turns it back on
 
 
 def can_fork() -> bool:
@@ -75,9 +76,6 @@ def _kept_as_they_come():
         gc.freeze()
         if _collecting:
             gc.enable()
-
-
-_collecting = True  # whether the parent's collector ran: a worker forked while it was off turns it back on
 
 
 def _run(share: list) -> list:
