@@ -127,6 +127,20 @@ for enabled in (True, False):
 print("ok")
 """
 
+# Results come back in shares of at most SHARE_MAX items, in the items' order.
+SHARES = """
+from generator import workers
+workers.PARALLEL_FROM, workers.SHARE_MAX = 1, 3
+real = workers._run
+def _run(share):
+    return [(len(share), result) for result in real(share)]
+workers._run = _run
+found = workers.shared(lambda item: item * 2, list(range(50)), 2)
+assert [result for _, result in found] == [item * 2 for item in range(50)], found
+assert {size for size, _ in found} == {2, 3}, found  # 17 shares: 50 items cut as evenly as they go
+print("ok")
+"""
+
 
 def run(code: str, *args: str) -> str:
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
@@ -167,6 +181,10 @@ def test_pages_stay_in_mkdocs_loop_when_another_plugin_could_keep_something_from
 
 def test_workers_collect_as_the_parent_did_and_its_results_skip_the_young_generations():
     assert run(COLLECTOR) == "ok"
+
+
+def test_results_come_back_in_bounded_shares_in_order():
+    assert run(SHARES) == "ok"
 
 
 def test_no_fork_while_another_thread_runs():
