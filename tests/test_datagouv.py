@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -243,6 +244,22 @@ def test_the_dcat_catalogue_parses_with_one_dataservice_per_api(corpus_2026):
     identifiers = {str(graph.value(s, DCTERMS.identifier)) for s in services}
     assert identifiers == {p.stem for p in folder.glob("api/*.md")}
     assert all(graph.value(s, DCTERMS.title) for s in services)
+
+
+def test_the_dcat_catalogue_writes_each_node_once_with_each_value_once_in_order(corpus_2026):
+    """A producer of several APIs is one node, whose type and name are given once; nodes come sorted by id."""
+    _, site = corpus_2026
+    nodes = json.loads((site / "catalog.jsonld").read_text(encoding="utf-8"))["@graph"]
+    ids = [node["@id"] for node in nodes]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert all(isinstance(node["@type"], str) for node in nodes)
+    shared = Counter(node["dct:publisher"]["@id"] for node in nodes if node["@type"] == "dcat:DataService")
+    assert max(shared.values()) > 1  # several APIs give their producer's type and name
+    publishers = [node for node in nodes if node["@type"] == "foaf:Organization"]
+    assert len(publishers) == len(shared) and all(isinstance(node["foaf:name"], str) for node in publishers)
+    (catalog,) = [node for node in nodes if node["@type"] == "dcat:Catalog"]
+    services = [ref["@id"] for ref in catalog["dcat:service"]]
+    assert len(services) == len(set(services)) == 170 and services == sorted(services)
 
 
 def test_api_gouv_fr_links_to_apis_in_the_content_stay_inside(tmp_path):
