@@ -164,7 +164,7 @@ def _build(content: Path, site_dir: Path, strict: bool, config_file: Path, jobs:
         print("échec : le site précédent est laissé tel quel", file=sys.stderr)
         return 1
     # The catalogue lives to the end of the build: the collector need not walk it again (10 s at 10 000 APIs).
-    gc.freeze()
+    workers.freeze_for_good()
 
     site_dir = site_dir.resolve()
     refusal = _unsafe_site_dir(site_dir, content.resolve(), config_file.resolve().parent)

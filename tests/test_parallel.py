@@ -141,6 +141,21 @@ assert {size for size, _ in found} == {2, 3}, found  # 17 shares: 50 items cut a
 print("ok")
 """
 
+# A process that froze its objects for good (the CLI's build) keeps them frozen, without counting them first.
+FROZEN_FOR_GOOD = """
+import gc
+from generator import workers
+workers.PARALLEL_FROM = 1
+count = gc.get_freeze_count
+workers.freeze_for_good()
+def counted():
+    raise AssertionError("the frozen objects were counted")
+gc.get_freeze_count = counted
+assert workers.shared(lambda item: [item], list(range(8)), 2) == [[item] for item in range(8)]
+assert count() > 0 and gc.isenabled()
+print("ok")
+"""
+
 
 def run(code: str, *args: str) -> str:
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
@@ -185,6 +200,10 @@ def test_workers_collect_as_the_parent_did_and_its_results_skip_the_young_genera
 
 def test_results_come_back_in_bounded_shares_in_order():
     assert run(SHARES) == "ok"
+
+
+def test_a_process_frozen_for_good_stays_frozen_without_a_count():
+    assert run(FROZEN_FOR_GOOD) == "ok"
 
 
 def test_no_fork_while_another_thread_runs():
