@@ -55,6 +55,23 @@ def test_no_link_to_the_2022_form_outside_history_in_any_page(site):
     assert seen >= 3  # the 2022 text is still there to read: box, funnel entry and its tree
 
 
+def test_search_gives_today_s_access_not_the_2022_answers_under_it(site):
+    """The 2022 answers fold under today's on the access page; the index, which would give their text as part of
+    the section "Qui êtes-vous ?", leaves them out (the retired form's tree among them)."""
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    access = " ".join(d["text"] for d in docs if d["location"].startswith("les-api/api-statut-etudiant/demande-acces/"))
+    assert "Demander API Particulier" in access  # today's tree
+    for published in (
+        "formulaire DataPass dédié",
+        "Formulaire de 2022",
+        "accèder a ces informations",
+        "France Connect",
+    ):
+        assert published not in access, published
+    page = (site / "les-api/api-statut-etudiant/demande-acces/index.html").read_text(encoding="utf-8")
+    assert "formulaire DataPass dédié" in page  # still on the page, dated
+
+
 def _strings(data, path=()):
     if isinstance(data, dict):
         for key, value in data.items():
