@@ -639,7 +639,7 @@ def _jsonable(value):
         return [_jsonable(v) for v in value]
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()
-    if isinstance(value, (str, int, float, bool)) or value is None:
+    if isinstance(value, (str, int, float, bool)):  # a subclass: the exact types, None among them, left above
         return value
     return str(value)
 
