@@ -5,6 +5,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -151,6 +152,32 @@ def _loaded(text: str, one_pass: bool) -> tuple:
 def test_one_pass_reads_as_pyyaml_and_the_line_maps(text):
     """The same values, lines and problems as PyYAML's constructor after the measure and the line maps."""
     assert _loaded(text, one_pass=True) == _loaded(text, one_pass=False)
+
+
+def _as_loaded(text: str, loader) -> str:
+    try:
+        return repr(yaml.load(text, Loader=loader))  # repr: NaN is not equal to itself
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date past the month's end
+        return type(exc).__name__
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.one_of(_scalar_texts, st.text(st.characters(codec="utf-8"), max_size=8)), max_size=6))
+def test_the_reader_tags_each_scalar_as_pyyaml_does_however_often_it_recurs(words):
+    """The resolver's memory gives every plain scalar the tag PyYAML gives it: quoted first, then plain, and again,
+    in one document and in the next."""
+    text = "".join(f"- {word}\n- '{word}'\n- {word}\n" for word in words if "\n" not in word)
+    stock = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    assert _as_loaded(text, reading._Loader) == _as_loaded(text, stock)
+    assert _as_loaded(text, reading._Loader) == _as_loaded(text, stock)
+
+
+def test_the_resolver_s_memory_stays_bounded(monkeypatch):
+    monkeypatch.setattr(reading._Loader, "_plain_tags", {})
+    monkeypatch.setattr(reading._Loader, "PLAIN_KEPT", 3)
+    loaded = yaml.load("[a, b, c, d, '1', 1, 2]", Loader=reading._Loader)
+    assert loaded == ["a", "b", "c", "d", "1", 1, 2]
+    assert reading._Loader._plain_tags == dict.fromkeys("abc", "tag:yaml.org,2002:str")
 
 
 def _aliased(padding: int) -> str:
