@@ -78,6 +78,7 @@ def test_a_kept_text_gets_each_pages_links_and_its_own_toc(monkeypatch):
     html_far, toc_far = components.render(markup, far, str)
     assert len(converted) == 1
     assert 'href="les-api/x/"' in html_near and 'href="../../les-api/x/"' in html_far
+    assert components.render(markup, near, str)[0] == html_near  # each page's sanitiser, kept or not
     assert toc_far[0]["name"] == "Voir"
 
 
