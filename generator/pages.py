@@ -11,7 +11,6 @@ import functools
 import html
 import itertools
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,12 +98,19 @@ def _escaped(tokens: list) -> list:
 
 # Around each block a template marks `data-search-exclude`: the search index skips the block, and its parser need
 # not read it either (on the scopes page, more than half the HTML).
-_UNSEARCHED = re.compile(r"<!--search:off-->.*?<!--search:on-->", re.S)
+SEARCH_OFF, SEARCH_ON = "<!--search:off-->", "<!--search:on-->"
 
 
 def searchable(html: str) -> str:
-    """The page as the search index reads it: without the blocks it excludes anyway."""
-    return _UNSEARCHED.sub("", html)
+    """The page as the search index reads it: without the blocks it excludes anyway, each from its SEARCH_OFF to
+    the first SEARCH_ON after it. Found with str.find: a regular expression's lazy `.*?` tried the end marker at
+    every character of the block (0.5 ms an API's pages, a tenth of their sections)."""
+    kept, at = [], 0
+    while (start := html.find(SEARCH_OFF, at)) >= 0 and (end := html.find(SEARCH_ON, start + len(SEARCH_OFF))) >= 0:
+        kept.append(html[at:start])
+        at = end + len(SEARCH_ON)
+    kept.append(html[at:])
+    return "".join(kept)
 
 
 @functools.cache

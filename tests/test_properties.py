@@ -325,3 +325,16 @@ def test_exported_numbers_read_back_the_same(value):
     from generator.pages import _json
 
     assert json.loads(_json(value)) == value
+
+
+@settings(max_examples=500, deadline=None)
+@given(tokens=st.lists(st.sampled_from(["<!--search:off-->", "<!--search:on-->", "<p>a</p>", "x", "<!--", "-->"])))
+def test_the_search_skips_each_excluded_block_to_its_first_end_marker(tokens):
+    """What the regular expression `<!--search:off-->.*?<!--search:on-->` removes, and nothing else: a block left
+    open is read to the end, as written."""
+    import re
+
+    from generator.pages import searchable
+
+    html = "".join(tokens)
+    assert searchable(html) == re.sub(r"<!--search:off-->.*?<!--search:on-->", "", html, flags=re.S)
