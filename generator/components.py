@@ -82,7 +82,9 @@ _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]{0,60})(?=[\s/>])((?:[^<>\"']|\"[^
 _ATTR = re.compile(r"""[ \t\n]*([A-Za-z_:][-\w:.]{0,60})(?:[ \t\n]*=[ \t\n]*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 # Bounded: a link target is at most urls.MAX_LENGTH characters, after at most 8 blanks.
 _MD_LINK = re.compile(r"\]\([ \t]{0,8}<?([^\s()<>]{1,%d})" % urls.MAX_LENGTH)
-_PLACEHOLDER = re.compile(r"(?:<p>)?\u00a7\u00a7cmp(\d+)\u00a7\u00a7(?:</p>)?")
+# A block component's placeholder, with the paragraph Markdown wraps it in. Two branches rather than an optional
+# `<p>` first: a pattern that starts with an option is tried at every character (0.29 ms an API's texts, not 0.07).
+_PLACEHOLDER = re.compile(r"(?:<p>\u00a7\u00a7cmp(\d+)|\u00a7\u00a7cmp(\d+))\u00a7\u00a7(?:</p>)?")
 
 BLOCK_COMPONENTS = {"NextSteps", "QuestionTree"}
 INLINE_COMPONENTS = {"Button", "External"}
@@ -591,7 +593,7 @@ def render(markup: Markup | None, links: Links, render_block, render_inline=None
     if markup.blocks:
 
         def put_back(match):
-            index = int(match.group(1))
+            index = int(match.group(1) or match.group(2))
             return render_block(markup.blocks[index]) if index < len(markup.blocks) else ""
 
         clean = _PLACEHOLDER.sub(put_back, clean)

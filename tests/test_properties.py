@@ -338,3 +338,19 @@ def test_the_search_skips_each_excluded_block_to_its_first_end_marker(tokens):
 
     html = "".join(tokens)
     assert searchable(html) == re.sub(r"<!--search:off-->.*?<!--search:on-->", "", html, flags=re.S)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    tokens=st.lists(
+        st.sampled_from(["<p>", "</p>", "\u00a7\u00a7cmp0\u00a7\u00a7", "\u00a7\u00a7cmp12", "\u00a7\u00a7", "x"])
+    )
+)
+def test_block_placeholders_are_found_with_or_without_their_paragraph(tokens):
+    """Where the plain pattern `(?:<p>)?§§cmp(\\d+)§§(?:</p>)?` finds them, with the same number."""
+    import re
+
+    html = "".join(tokens)
+    plain = re.compile("(?:<p>)?\u00a7\u00a7cmp(\\d+)\u00a7\u00a7(?:</p>)?")
+    found = [(m.span(), m.group(1) or m.group(2)) for m in components._PLACEHOLDER.finditer(html)]
+    assert found == [(m.span(), m.group(1)) for m in plain.finditer(html)]
