@@ -354,3 +354,24 @@ def test_block_placeholders_are_found_with_or_without_their_paragraph(tokens):
     plain = re.compile("(?:<p>)?\u00a7\u00a7cmp(\\d+)\u00a7\u00a7(?:</p>)?")
     found = [(m.span(), m.group(1) or m.group(2)) for m in components._PLACEHOLDER.finditer(html)]
     assert found == [(m.span(), m.group(1)) for m in plain.finditer(html)]
+
+
+_markdown_pieces = st.sampled_from(
+    ["# T", "## T ##", "T\n===", "T\n---", "> T\n> ===", "- T\n  ---", "1. T\n\n   ## U", "    # code", "[TOC]",
+     "<h2>T</h2>", "a - b", "x=1", "`#`", "&#35;", "| a | b |\n|---|---|\n| 1 | 2 |", "```\n# c\n```", "*e*", "\n", "\n\n",
+     "  ", "-", "=", "text"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(_markdown_pieces, max_size=8).map("".join))
+def test_a_text_that_cannot_have_headings_converts_the_same_without_the_toc(text):
+    """Texts skip the table-of-contents extension only where it would change nothing."""
+    with_toc, without = components._markdown(headings=True), components._markdown(headings=False)
+    with_toc.reset()
+    html = with_toc.convert(text)
+    if with_toc.toc_tokens or "toc" in html:
+        assert components._MAY_HAVE_HEADINGS.search(text)
+    if not components._MAY_HAVE_HEADINGS.search(text):
+        without.reset()
+        assert without.convert(text) == html and not with_toc.toc_tokens
