@@ -535,11 +535,14 @@ _local = threading.local()
 
 
 _EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
-_TOC = {
-    "slugify": lambda value, sep: slugify(_INLINE.sub("", value)),  # without component markers
-    "permalink": "¶",
-    "permalink_title": "Lien vers cette section",
-    "permalink_class": "headerlink",
+_CONFIGS = {  # an extension left out ignores its entry
+    "tables": {"use_align_attribute": True},
+    "toc": {
+        "slugify": lambda value, sep: slugify(_INLINE.sub("", value)),  # without component markers
+        "permalink": "¶",
+        "permalink_title": "Lien vers cette section",
+        "permalink_class": "headerlink",
+    },
 }
 # What could make a heading, or ask for a table of contents: a `#`, a line ending in `=` or `-` (a setext
 # underline, maybe inside a quote or a list), the `[TOC]` marker. Most texts have none: they skip the extension
@@ -553,7 +556,7 @@ def _markdown(headings: bool = True) -> markdown.Markdown:
     if md is None:
         md = markdown.Markdown(
             extensions=[*_EXTENSIONS, "toc"] if headings else _EXTENSIONS,
-            extension_configs={"tables": {"use_align_attribute": True}, **({"toc": _TOC} if headings else {})},
+            extension_configs=_CONFIGS,
             output_format="html",
         )
         setattr(_local, key, md)
