@@ -24,7 +24,7 @@ from .links import Links
 from .model import Api, Catalogue, Producer, content_files
 from .problems import Problems
 from .scopes import dumps
-from .trees import resolve
+from .trees import resolve, retired
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 OVERRIDES = "api-catalogue"  # a host's custom_dir may hold its own versions of our templates in this folder
@@ -224,17 +224,19 @@ class Renderer:
         )
         self.ids = itertools.count()  # form ids stay unique when a page shows several trees
 
-    def markup(self, markup) -> str:
-        return self.markup_with_toc(markup)[0]
+    def markup(self, markup, history: bool = False) -> str:
+        """`history`: the text is shown as dated history, so its question trees are shown as they were published."""
+        return self.markup_with_toc(markup, history)[0]
 
-    def markup_with_toc(self, markup):
-        return components.render(markup, self.links, self.block, self.inline)
+    def markup_with_toc(self, markup, history: bool = False):
+        block = functools.partial(self.block, history=True) if history else self.block
+        return components.render(markup, self.links, block, self.inline)
 
     def inline(self, component: components.Inline, closing: bool) -> str:
         """The component's HTML, before sanitising: its href is mapped onto the site by the sanitiser's filter."""
         return self.env.get_template("inline.html").render(component=component, href=component.href, closing=closing)
 
-    def block(self, block) -> str:
+    def block(self, block, history: bool = False) -> str:
         if isinstance(block, NextSteps):
             return self.env.get_template("next_steps.html").render(step=block, api=self.api)
         if isinstance(block, Embed):
@@ -255,8 +257,15 @@ class Renderer:
                     link=fallback and self.links.href(fallback)
                 )
             tree = self.catalogue.trees[block.tree]
+            # A question that no longer holds is folded as dated history, after the one that replaces it.
+            dated = not history and retired(question, today())
             return self.env.get_template("question_tree.html").render(
-                tree=tree, question=question, uid=self.next_id(), r=self
+                tree=tree,
+                question=question,
+                dated=dated,
+                replacement=tree.questions.get(question.replaced_by) if dated else None,
+                uid=self.next_id(),
+                r=self,
             )
         return ""
 
@@ -310,10 +319,14 @@ def api_page(env, catalogue: Catalogue, api: Api) -> Page:
 def access_page(env, catalogue: Catalogue, api: Api) -> Page:
     r = Renderer(env, catalogue, 3, api)
     audiences = [
-        (audience, r.markup(audience.text), [(entry, r.markup(entry.description)) for entry in audience.history])
+        (
+            audience,
+            r.markup(audience.text),
+            [(entry, r.markup(entry.description, history=True)) for entry in audience.history],
+        )
         for audience in api.access.audiences
     ]
-    unpaired = [(entry, r.markup(entry.description)) for entry in api.history.unpaired] if api.history else []
+    unpaired = [(e, r.markup(e.description, history=True)) for e in api.history.unpaired] if api.history else []
     html = _render(env, "access.html", api=api, audiences=audiences, unpaired=unpaired, r=r, notices=_notices(r, api))
     title = f"Demande d'habilitation {api.title}"
     return Page(kind="access", slug=api.slug, title=title, html=html, description=api.tagline, anchor="demande-acces")

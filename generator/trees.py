@@ -29,6 +29,15 @@ QUESTION = Map(
         "question": Field(Str(doc="La question posée."), required=True),
         "hint": Field(Str(doc="Précision affichée sous la question.")),
         "choices": Field(List(CHOICE, min_items=1), required=True),
+        "published": Field(Str(doc="Quand la question a été publiée, ex. « 2022 » : son historique le dit.")),
+        "until": Field(
+            Str(
+                kind="date",
+                doc="Date depuis laquelle la question ne vaut plus (AAAA-MM-JJ) : elle n'est plus montrée que"
+                " repliée, comme historique daté.",
+            )
+        ),
+        "replaced_by": Field(Str(kind="id", doc="Question d'aujourd'hui, montrée à sa place quand elle ne vaut plus.")),
     },
 )
 TREE = Map(
@@ -78,6 +87,14 @@ def load_trees(paths: list[Path], problems: Problems) -> dict[str, Tree]:
                         "tree",
                     )
         for qid, question in tree.questions.items():
+            if question.replaced_by and question.replaced_by not in tree.questions:
+                problems.error(
+                    path,
+                    doc.line("questions", qid, "replaced_by"),
+                    f"questions.{qid}.replaced_by: question « {question.replaced_by} » introuvable",
+                    "tree",
+                )
+                question.replaced_by = None
             for index, choice in enumerate(question.choices):
                 if choice.next and choice.next not in tree.questions:
                     problems.error(
@@ -172,9 +189,18 @@ def _own_weight(question: Question) -> int:
 
 
 def weight(trees: dict[str, Tree], ref: components.TreeRef) -> int:
-    """Characters a `<QuestionTree>` tag puts in its page."""
+    """Characters a `<QuestionTree>` tag puts in its page: a question that no longer holds brings the one that
+    replaces it."""
     tree = trees.get(ref.tree)
-    return tree.weights.get(ref.question, 0) if tree else 0
+    if tree is None or (question := tree.questions.get(ref.question)) is None:
+        return 0
+    replacement = question.replaced_by if question.until else None
+    return tree.weights.get(ref.question, 0) + tree.weights.get(replacement, 0)
+
+
+def retired(question: Question, day: str) -> bool:
+    """Whether the question no longer holds on `day` (ISO dates compare as text)."""
+    return bool(question.until) and question.until <= day
 
 
 def resolve(trees: dict[str, Tree], ref: components.TreeRef) -> Question | None:

@@ -169,6 +169,23 @@ def test_the_seed_alone_keeps_its_published_answers(tmp_path):
     assert not [p for p in problems.items if p.category == "access"]
 
 
+def test_the_seed_alone_meets_the_retired_tree_question_only_as_history(tmp_path):
+    """The seed's access page asks our tree's 2022 question, which no longer holds: today's question comes first,
+    the 2022 one and its retired form only folded and dated, and out of the search."""
+    assert build(seed_content(tmp_path / "content"), tmp_path / "site") == 0
+    page = tmp_path / "site/les-api/api-statut-etudiant/demande-acces/index.html"
+    tree = LexborHTMLParser(page.read_text(encoding="utf-8")).css_first("details#une-administration .question-tree")
+    today, history = tree.css_first("fieldset"), tree.css_first("details[data-history]")
+    assert today.attributes["data-question"] == "acces" and not in_history(today)
+    assert today.css_first('a[href="https://datapass.api.gouv.fr/api-particulier"]')
+    assert "Publié en 2022" in history.css_first("summary").text()
+    assert history.css_first("time").attributes["datetime"] == "2024-02-13"
+    old = tree.css(f'a[href="https://{OLD_FORM}"]')
+    assert old and all(in_history(a) for a in old)
+    index = (tmp_path / "site/search/search_index.json").read_text(encoding="utf-8")
+    assert "Formulaire de 2022" not in index and "question gardée" not in index.lower()
+
+
 def test_a_notice_about_access_without_current_access_is_warned(tmp_path):
     folder = project_copy(tmp_path)
     path = folder / "api" / "api-statut-etudiant.md"

@@ -101,6 +101,15 @@ CASES = [
         "qusontion: clé inconnue",
         True,
     ),
+    (
+        "tree replaced by a question it lacks",
+        "question-trees/t.yml",
+        b"questions:\n  q:\n    question: x\n    until: '2024-02-13'\n    replaced_by: nouvelle\n"
+        b"    choices:\n      - labels: [Oui]\n        answer: ok\n",
+        5,
+        "replaced_by: question « nouvelle » introuvable",
+        True,
+    ),
     ("non UTF-8", "api/x.md", GOOD.replace("Corps.", "Caf\xe9").encode("latin-1"), 8, "pas en UTF-8", True),
     (
         "BOM with an error",
