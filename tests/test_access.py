@@ -186,6 +186,27 @@ def test_the_seed_alone_meets_the_retired_tree_question_only_as_history(tmp_path
     assert "Formulaire de 2022" not in index and "question gardée" not in index.lower()
 
 
+def test_a_retired_question_inside_an_unsearched_block_leaks_nothing_into_search(tmp_path):
+    """Today's access summary is also shown in the fiche's access card, which the search skips: a retired question
+    there must not end that skipped block early."""
+    content = project_copy(tmp_path)
+    edit(
+        content,
+        "opérateurs, acteurs de santé) peuvent la demander, sur DataPass.\n",
+        "opérateurs, acteurs de santé) peuvent la demander, sur DataPass.\n\n"
+        "    <QuestionTree tree='france-connected-api' question='statutEtudiant' />\n\n    Texte après l'arbre.\n",
+    )
+    assert build(content, tmp_path / "site") == 0
+    index = json.loads((tmp_path / "site/search/search_index.json").read_text(encoding="utf-8"))["docs"]
+
+    def text(page: str) -> str:
+        return " ".join(d["text"] for d in index if d["location"].partition("#")[0] == page)
+
+    fiche, access = text("les-api/api-statut-etudiant/"), text("les-api/api-statut-etudiant/demande-acces/")
+    assert "Texte après" not in fiche and "Texte après" in access
+    assert "Formulaire de 2022" not in fiche + access
+
+
 def test_a_notice_about_access_without_current_access_is_warned(tmp_path):
     folder = project_copy(tmp_path)
     path = folder / "api" / "api-statut-etudiant.md"
