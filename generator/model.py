@@ -258,6 +258,11 @@ class Access(record(CURRENT_ACCESS, "Access", written=(frozenset, frozenset))):
         return self.routes[0] if self.routes else None
 
 
+def published_label(published: str | None) -> str:
+    """The badge of a dated history: a fiche's published access, a question tree's retired question."""
+    return f"Publié en {published}" if published else "Publié avant ce changement"
+
+
 @dataclass
 class History:
     """What the fiche published before `access.since`: shown, dated, never the thing to act on."""
@@ -273,7 +278,7 @@ class History:
 
     @property
     def label(self) -> str:
-        return f"Publié en {self.published}" if self.published else "Publié avant ce changement"
+        return published_label(self.published)
 
 
 class Producer(

@@ -21,7 +21,7 @@ import orjson
 from . import addresses, audiences, components, datagouv, naming, schema, workers
 from .components import Embed, NextSteps, RelatedMark, TreeRef, VersionMark
 from .links import Links
-from .model import Api, Catalogue, Producer, content_files
+from .model import Api, Catalogue, Producer, content_files, published_label
 from .problems import Problems
 from .scopes import dumps
 from .trees import resolve, retired
@@ -139,6 +139,7 @@ def environment(custom_dir: Path | None = None, directory_urls: bool = True) -> 
         auto_reload=False,  # a build makes its own environment: a template need not be checked on every use
     )
     env.globals["address"] = addresses.page
+    env.globals["published_label"] = published_label
     env.globals.update(
         answer=audiences.answer,
         listed=audiences.listed,
