@@ -316,6 +316,20 @@ def test_the_exports_are_written_as_json_writes_them(value):
     assert _json(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
+@settings(max_examples=500, deadline=None)
+@given(value=_json_value | st.dictionaries(st.integers(), st.text(max_size=4), max_size=3))
+def test_the_scopes_page_data_is_compact_json_as_json_writes_it(value):
+    """The scopes page's data: json.dumps' compact text, orjson's refusals (integer keys among them) included, with
+    what could close the <script> escaped."""
+    import json
+
+    from generator.scopes import dumps
+
+    expected = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    assert dumps(value) == expected.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    assert json.loads(dumps(value)) == json.loads(expected)
+
+
 @settings(max_examples=200, deadline=None)
 @given(value=st.lists(st.floats(allow_nan=False, allow_infinity=False), max_size=5))
 def test_exported_numbers_read_back_the_same(value):
