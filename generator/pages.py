@@ -23,7 +23,6 @@ from .components import Embed, NextSteps, RelatedMark, TreeRef, VersionMark
 from .links import Links
 from .model import Api, Catalogue, Producer, content_files, published_label
 from .problems import Problems
-from .scopes import dumps
 from .trees import resolve, retired
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -365,7 +364,7 @@ def scopes_page(env, catalogue: Catalogue, api: Api) -> Page:
         "scopes.html",
         api=api,
         scopes=scope_set,
-        data=dumps(scope_set.to_json()),
+        data=_script_json(scope_set.to_json()),
         r=r,
         notices=_notices(r, api),
         sections=sections,
@@ -639,11 +638,24 @@ def _api_exports(catalogue: Catalogue, slug: str) -> dict[str, str]:
 
 
 def _json(data, sort_keys: bool = False) -> str:
-    """Indented as json.dumps(data, ensure_ascii=False, indent=2, sort_keys=sort_keys) writes it, byte for byte but
-    for how a float's exponent is written, by orjson: an API's scopes 17 times faster. What orjson refuses (an
-    integer past 64 bits, a lone surrogate) goes through json."""
-    option = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE | (orjson.OPT_SORT_KEYS if sort_keys else 0)
+    """Indented as json.dumps(data, ensure_ascii=False, indent=2, sort_keys=sort_keys) writes it: an API's scopes
+    17 times faster."""
+    option = orjson.OPT_INDENT_2 | (orjson.OPT_SORT_KEYS if sort_keys else 0)
+    return _json_text(data, option, indent=2, sort_keys=sort_keys) + "\n"
+
+
+def _script_json(data) -> str:
+    """JSON for a page's script: compact (scopes.json is the readable one), in the data's own order, and safe
+    inside <script>. 0.05 ms against json.dumps' 0.16 ms for the seed's scopes."""
+    text = _json_text(data, 0, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _json_text(data, option: int, **like) -> str:
+    """json.dumps(data, ensure_ascii=False, **like)'s text, byte for byte but for how a float's exponent is
+    written, by orjson with the matching `option`. What orjson refuses (an integer past 64 bits, a lone surrogate,
+    a key that is not a string) goes through json."""
     try:
         return orjson.dumps(data, option=option).decode()
     except orjson.JSONEncodeError:
-        return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=sort_keys) + "\n"
+        return json.dumps(data, ensure_ascii=False, **like)

@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass, field, fields, is_dataclass
 from urllib.parse import quote
 
-import orjson
-
 from .problems import Problems
 from .reading import Document, dotted
 from .spec import Bool, Field, Int, Json, List, Map, Str, record
@@ -1026,15 +1024,3 @@ def check_body(body: str, body_line: int, scope_set: ScopeSet, doc: Document, pr
                 " mais absent de la liste du corps",
                 "scope mismatch",
             )
-
-
-def dumps(data) -> str:
-    """JSON that is stable (sorted nothing, fixed separators), compact (it is for the page's script, not for
-    reading: scopes.json is the readable one) and safe inside <script>. Written by orjson, json.dumps' text byte for
-    byte but for how a float's exponent is written: 0.05 ms against 0.16 ms for the seed's scopes. What orjson
-    refuses (an integer past 64 bits, a lone surrogate, a key that is not a string) goes through json."""
-    try:
-        text = orjson.dumps(data).decode()
-    except orjson.JSONEncodeError:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

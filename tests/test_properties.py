@@ -323,7 +323,7 @@ def test_the_scopes_page_data_is_compact_json_as_json_writes_it(value):
     what could close the <script> escaped."""
     import json
 
-    from generator.scopes import dumps
+    from generator.pages import _script_json as dumps
 
     expected = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     assert dumps(value) == expected.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
