@@ -15,8 +15,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import markdown
 import nh3
+from cmarkgfm import cmark
+from selectolax.lexbor import LexborHTMLParser
 
 from . import characters, urls
 from .links import Links
@@ -50,6 +51,7 @@ ALLOWED_TAGS = {
     "details",
     "summary",
     "span",
+    "del",
     "h1",
     "h2",
     "h3",
@@ -230,11 +232,10 @@ class Lines:
         return self.first + bisect.bisect_left(self.starts, offset)
 
 
-# Python-Markdown's inline patterns cost more than the square of the markup characters in one
-# paragraph (2 000 `[` take a second), its fenced-code pass rescans the text for every fence,
-# and its block parser recurses on nesting. Real content stays far below these limits: at most
-# 22 `[`, 68 `<` and 326 markup characters in a paragraph, 796 in a file, 10 fence lines, lists
-# 3 levels deep, paragraphs of 5 900 characters.
+# Bounds on what one text may hold. cmark renders in linear time, but nh3, lexbor and the search parser still
+# walk every element, and an editor's slip (an unclosed fence, a pasted dump) is better named than rendered.
+# Real content stays far below these limits: at most 22 `[`, 68 `<` and 326 markup characters in a paragraph,
+# 796 in a file, 10 fence lines, lists 3 levels deep, paragraphs of 5 900 characters.
 _MARKUP = re.compile(r"[\[\]()<>*_`!&|~\\#]")
 LIMITS = (  # what, how to count it in a text, at most per paragraph, at most per text
     ("« [ »", lambda t: t.count("["), 100, 1000),
@@ -254,7 +255,7 @@ _NESTED = re.compile(
 
 
 def check_limits(text: str, masked: str, fences: int, line_of) -> list[tuple[int, str]]:
-    """Where a text exceeds what Markdown renders in bounded time, as (line, message) pairs."""
+    """Where a text exceeds these bounds, as (line, message) pairs."""
     found = []
     paragraphs, offset = [], 0
     for part in _PARAGRAPH.split(masked):
@@ -534,33 +535,63 @@ def _embed(attrs, path, line, problems, context: Context):
 _local = threading.local()
 
 
-_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
-_CONFIGS = {  # an extension left out ignores its entry
-    "tables": {"use_align_attribute": True},
-    "toc": {
-        "slugify": lambda value, sep: slugify(_INLINE.sub("", value)),  # without component markers
-        "permalink": "¶",
-        "permalink_title": "Lien vers cette section",
-        "permalink_class": "headerlink",
-    },
-}
-# What could make a heading, or ask for a table of contents: a `#`, a line ending in `=` or `-` (a setext
-# underline, maybe inside a quote or a list), the `[TOC]` marker. Most texts have none: they skip the extension
-# that looks for headings (0.2 ms an API of Python-Markdown's 5 ms), with the same HTML.
-_MAY_HAVE_HEADINGS = re.compile(r"#|[=-][ \t]*$|\[TOC\]", re.M)
+# CommonMark with GitHub's tables, strikethrough and bare-URL links: the Markdown api.gouv.fr's own renderer (remark)
+# read these texts as. A list straight after a line of text is a list (Python-Markdown, which we used before, made
+# it one paragraph in 35 of the 2026 corpus' 170 APIs). Raw HTML is kept here: nh3 sanitises it next.
+_CMARK_OPTIONS = cmark.Options.CMARK_OPT_UNSAFE
+_CMARK_EXTENSIONS = ["table", "strikethrough", "autolink"]
+_HEADING = re.compile(r"<h[1-6][\s>]")
+PERMALINK = {"class": "headerlink", "title": "Lien vers cette section"}
+PERMALINK_TEXT = "\u00b6"
 
 
-def _markdown(headings: bool = True) -> markdown.Markdown:
-    key = "md" if headings else "md_without_toc"
-    md = getattr(_local, key, None)
-    if md is None:
-        md = markdown.Markdown(
-            extensions=[*_EXTENSIONS, "toc"] if headings else _EXTENSIONS,
-            extension_configs=_CONFIGS,
-            output_format="html",
+def _markdown(text: str) -> str:
+    """The text's HTML, without the final line break (as the golden cases were written)."""
+    return cmark.markdown_to_html_with_extensions(text, options=_CMARK_OPTIONS, extensions=_CMARK_EXTENSIONS).rstrip(
+        "\n"
+    )
+
+
+def _anchored(raw: str) -> tuple[str, list]:
+    """Each heading gets an id made from its text (unique in the text), a permalink, and a TOC token."""
+    tree = LexborHTMLParser(raw, is_fragment=True)
+    taken: set[str] = set()  # nh3 keeps ids on headings only
+    flat = []
+    for heading in tree.css("h1, h2, h3, h4, h5, h6"):
+        text = " ".join(heading.text(deep=True).split())
+        anchor = _unique(heading.attrs.get("id") or slugify(_INLINE.sub("", text)), taken)
+        heading.attrs["id"] = anchor
+        link = tree.create_node("a")
+        link.attrs["class"] = PERMALINK["class"]
+        link.attrs["href"] = f"#{anchor}"  # between the two, as Python-Markdown wrote it
+        link.attrs["title"] = PERMALINK["title"]
+        link.insert_child(PERMALINK_TEXT)
+        heading.insert_child(link)
+        flat.append(
+            {"level": int(heading.tag[1]), "id": anchor, "name": html.escape(text, quote=False), "children": []}
         )
-        setattr(_local, key, md)
-    return md
+    return tree.html, _nested(flat)
+
+
+def _unique(anchor: str, taken: set) -> str:
+    """The anchor, or with the first free `_1`, `_2`… suffix: as Python-Markdown made them."""
+    found, count = anchor, 0
+    while found in taken or not found:
+        count += 1
+        found = f"{anchor}_{count}"
+    taken.add(found)
+    return found
+
+
+def _nested(flat: list) -> list:
+    """Tokens as a tree: each heading under the last one of a higher level before it."""
+    roots, open_ = [], []
+    for token in flat:
+        while open_ and open_[-1]["level"] >= token["level"]:
+            open_.pop()
+        (open_[-1]["children"] if open_ else roots).append(token)
+        open_.append(token)
+    return roots
 
 
 def sanitize(fragment: str, links: Links) -> str:
@@ -622,10 +653,10 @@ def _converted(markup: Markup) -> tuple[str, list]:
     if key in kept:
         kept.move_to_end(key)
     else:
-        md = _markdown(headings=bool(_MAY_HAVE_HEADINGS.search(markup.text)))
-        md.reset()
-        raw = md.convert(markup.text)
-        kept[key] = (markup, raw, _unmarked(getattr(md, "toc_tokens", [])))
+        raw, toc = _markdown(markup.text), []
+        if _HEADING.search(raw):
+            raw, toc = _anchored(raw)
+        kept[key] = (markup, raw, _unmarked(toc))
         if len(kept) > CONVERTED_KEPT:
             kept.popitem(last=False)
     _, raw, toc = kept[key]

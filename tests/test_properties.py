@@ -371,21 +371,29 @@ def test_block_placeholders_are_found_with_or_without_their_paragraph(tokens):
 
 
 _markdown_pieces = st.sampled_from(
-    ["# T", "## T ##", "T\n===", "T\n---", "> T\n> ===", "- T\n  ---", "1. T\n\n   ## U", "    # code", "[TOC]",
-     "<h2>T</h2>", "a - b", "x=1", "`#`", "&#35;", "| a | b |\n|---|---|\n| 1 | 2 |", "```\n# c\n```", "*e*", "\n", "\n\n",
-     "  ", "-", "=", "text"]
+    ["# T", "## T ##", "T\n===", "T\n---", "> T\n> ===", "- T\n  ---", "1. T\n\n   ## U", "    # code", "## T & U",
+     "<h2>T</h2>", '<h3 id="t">T</h3>', "a - b", "x=1", "`#`", "&#35;", "| a | b |\n|---|---|\n| 1 | 2 |", "```\n# c\n```",
+     "*e*", "\n", "\n\n", "  ", "-", "=", "text", "## \ue0000\ue001B\ue0020\ue001"]
 )  # fmt: skip
+
+
+def _flat(tokens: list) -> list:
+    return [t for token in tokens for t in [token, *_flat(token["children"])]]
 
 
 @settings(max_examples=500, deadline=None)
 @given(text=st.lists(_markdown_pieces, max_size=8).map("".join))
-def test_a_text_that_cannot_have_headings_converts_the_same_without_the_toc(text):
-    """Texts skip the table-of-contents extension only where it would change nothing."""
-    with_toc, without = components._markdown(headings=True), components._markdown(headings=False)
-    with_toc.reset()
-    html = with_toc.convert(text)
-    if with_toc.toc_tokens or "toc" in html:
-        assert components._MAY_HAVE_HEADINGS.search(text)
-    if not components._MAY_HAVE_HEADINGS.search(text):
-        without.reset()
-        assert without.convert(text) == html and not with_toc.toc_tokens
+def test_every_heading_gets_one_unique_id_a_permalink_and_a_toc_entry(text):
+    """Markdown's headings and raw HTML ones alike, in the text's order; a heading nests under the last one of a
+    higher level before it."""
+    html, toc = components._converted(components.Markup(text))
+    headings = LexborHTMLParser(html).css("h1, h2, h3, h4, h5, h6")
+    ids = [h.attributes.get("id") for h in headings]
+    assert [t["id"] for t in _flat(toc)] == ids
+    assert all(ids) and len(set(ids)) == len(ids)
+    for heading in headings:
+        link = heading.last_child
+        assert link.tag == "a" and link.attributes == {**components.PERMALINK, "href": f"#{heading.attributes['id']}"}
+    for token in _flat(toc):
+        assert components._MARKERS.search(token["name"]) is None  # component markers stay out of the TOC
+        assert all(child["level"] > token["level"] for child in token["children"])

@@ -3,8 +3,6 @@
 from collections import Counter
 from collections.abc import ItemsView, KeysView, ValuesView
 
-import markdown
-
 from generator import components, model, pages
 from generator.links import Links
 from generator.problems import Problems
@@ -46,8 +44,8 @@ def test_an_apis_pages_never_walk_the_whole_catalogue():
 
 def counting_conversions(monkeypatch) -> list[str]:
     converted = []
-    convert = markdown.Markdown.convert
-    monkeypatch.setattr(markdown.Markdown, "convert", lambda md, text: converted.append(text) or convert(md, text))
+    convert = components._markdown
+    monkeypatch.setattr(components, "_markdown", lambda text: converted.append(text) or convert(text))
     return converted
 
 
