@@ -372,7 +372,7 @@ def test_block_placeholders_are_found_with_or_without_their_paragraph(tokens):
 
 _markdown_pieces = st.sampled_from(
     ["# T", "## T ##", "T\n===", "T\n---", "> T\n> ===", "- T\n  ---", "1. T\n\n   ## U", "    # code", "## T & U",
-     "<h2>T</h2>", '<h3 id="t">T</h3>', "a - b", "x=1", "`#`", "&#35;", "| a | b |\n|---|---|\n| 1 | 2 |", "```\n# c\n```",
+     "<h2>T</h2>", "<H3>T</H3>", '<h3 id="t">T</h3>', "a - b", "x=1", "`#`", "&#35;", "| a | b |\n|---|---|\n| 1 | 2 |", "```\n# c\n```",
      "*e*", "\n", "\n\n", "  ", "-", "=", "text", "## \ue0000\ue001B\ue0020\ue001"]
 )  # fmt: skip
 
