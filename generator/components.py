@@ -318,6 +318,11 @@ _LINKED = re.compile(
     r"[\"']([^\"'<>]{1,%d})[\"'][^<>]{0,500}>([^<]{1,300})</a>" % (urls.MAX_LENGTH, urls.MAX_LENGTH),
     re.I,
 )
+# An address that CommonMark (`<https://…>`) or GitHub's autolinks make a link: outside a Markdown link's target
+# or label and an attribute, which _LINKED reads.
+_BARE_ADDRESS = re.compile(
+    r"(?<![(\[\"'=/.\w])(?<!\]\(<)(?:https?://|www\.)[^\s<>()\[\]\"']{1,%d}" % urls.MAX_LENGTH, re.I
+)
 # A host named in a link's text: with a scheme or www., or a dotted name whose last label is not a file extension.
 _NAMED_HOST = re.compile(r"(?<![\w@.-])(?:https?://)?((?:[\w-]{1,63}\.){1,10}[^\W\d_]{2,63})(?![\w-])")
 _FILE_ENDINGS = {
@@ -388,6 +393,11 @@ def _deceptive(text: str, masked: str, path: Path, line_of, problems: Problems) 
                 f"le texte du lien nomme « {named.group(1)} » mais le lien mène à « {link.host} »",
                 "deceptive",
             )
+    for match in _BARE_ADDRESS.finditer(masked) if "://" in masked or "www." in masked else ():
+        address = match.group().rstrip(".,:;!?*_~")
+        link = urls.check(address if "://" in address else "http://" + address)
+        if link and link.host and (deceit := urls.deceptive_host(link.host)):
+            problems.warn(path, line_of(match.start()), f"lien « {address[:60]} » : {deceit}", "deceptive")
 
 
 def _same_site(shown: str, target: str) -> bool:

@@ -63,6 +63,16 @@ CASES = {
         "title: L'accès passe \u2066par API Particulier",
         "U+2066",
     ),
+    "a look-alike host in a bare address, which becomes a link": (
+        "dispose du statut d'étudiant du fait",
+        f"dispose du statut d'étudiant (voir www.p{CYRILLIC_A}rticulier.api.gouv.fr) du fait",
+        "U+0430",
+    ),
+    "a look-alike host in an autolink": (
+        "dispose du statut d'étudiant du fait",
+        f"dispose du statut d'étudiant <https://www.p{CYRILLIC_A}rticulier.api.gouv.fr> du fait",
+        "U+0430",
+    ),
     "link text naming another host": (
         "[l'API particulier](https://api.gouv.fr/les-api/api-particulier)",
         "[particulier.api.gouv.fr](https://xn--prticulier-zqi.api.gouv.fr/)",
