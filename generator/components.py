@@ -545,9 +545,9 @@ def _embed(attrs, path, line, problems, context: Context):
 _local = threading.local()
 
 
-# CommonMark with GitHub's tables, strikethrough and bare-URL links: the Markdown api.gouv.fr's own renderer (remark)
-# read these texts as. A list straight after a line of text is a list (Python-Markdown, which we used before, made
-# it one paragraph in 35 of the 2026 corpus' 170 APIs). Raw HTML is kept here: nh3 sanitises it next.
+# CommonMark with GitHub's tables, strikethrough and bare-address links, as api.gouv.fr's renderer (remark) read
+# these texts: a list straight after a line of text is a list (Python-Markdown, used before, made it a paragraph on
+# 28 pages of the 2026 corpus). Raw HTML is kept here: nh3 sanitises it next.
 _CMARK_OPTIONS = cmark.Options.CMARK_OPT_UNSAFE
 _CMARK_EXTENSIONS = ["table", "strikethrough", "autolink"]
 _HEADING = re.compile(r"<h[1-6][\s>]", re.I)  # raw HTML's too
