@@ -561,13 +561,14 @@ def _markdown(text: str) -> str:
 
 
 def _anchored(raw: str) -> tuple[str, list]:
-    """Each heading gets an id made from its text (unique in the text), a permalink, and a TOC token."""
+    """Each heading gets an id made from its text (unique in the text), a permalink, and a TOC token named by its
+    text without inline markers (a heading may hold a <Button>)."""
     tree = LexborHTMLParser(raw, is_fragment=True)
     taken: set[str] = set()  # nh3 keeps ids on headings only
     flat = []
     for heading in tree.css("h1, h2, h3, h4, h5, h6"):
-        text = " ".join(heading.text(deep=True).split())
-        anchor = _unique(heading.attrs.get("id") or slugify(_INLINE.sub("", text)), taken)
+        text = _INLINE.sub("", " ".join(heading.text(deep=True).split()))
+        anchor = _unique(heading.attrs.get("id") or slugify(text), taken)
         heading.attrs["id"] = anchor
         link = tree.create_node("a")
         link.attrs["class"] = PERMALINK["class"]
@@ -575,9 +576,8 @@ def _anchored(raw: str) -> tuple[str, list]:
         link.attrs["title"] = PERMALINK["title"]
         link.insert_child(PERMALINK_TEXT)
         heading.insert_child(link)
-        flat.append(
-            {"level": int(heading.tag[1]), "id": anchor, "name": html.escape(text, quote=False), "children": []}
-        )
+        name = html.escape(_MARKERS.sub("", text), quote=False)
+        flat.append({"level": int(heading.tag[1]), "id": anchor, "name": name, "children": []})
     return tree.html, _nested(flat)
 
 
@@ -664,7 +664,7 @@ def _converted(markup: Markup) -> tuple[str, list]:
         raw, toc = _markdown(markup.text), []
         if _HEADING.search(raw):
             raw, toc = _anchored(raw)
-        kept[key] = (markup, raw, _unmarked(toc))
+        kept[key] = (markup, raw, toc)
         if len(kept) > CONVERTED_KEPT:
             kept.popitem(last=False)
     _, raw, toc = kept[key]
@@ -674,13 +674,3 @@ def _converted(markup: Markup) -> tuple[str, list]:
 def _copied(tokens: list) -> list:
     """TOC tokens a page may change (its version marks) without changing the kept ones."""
     return [{**token, "children": _copied(token.get("children", []))} for token in tokens]
-
-
-def _unmarked(tokens: list) -> list:
-    """TOC names without inline markers (a heading may hold a <Button>)."""
-    for token in tokens:
-        for key in ("name", "html"):
-            if key in token:
-                token[key] = _MARKERS.sub("", _INLINE.sub("", token[key]))
-        _unmarked(token.get("children", []))
-    return tokens
