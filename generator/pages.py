@@ -485,31 +485,73 @@ def pages(
     jobs: int = 1,
     index=None,
 ) -> list[Page]:
-    """Every page the content makes. With `jobs` > 1, the API pages are shared among that many processes.
-    `index`, a function of a page's HTML, runs where the page is rendered; its result is the page's `search`."""
+    """Every page the content makes (see site())."""
+    home_page_text = {"site_name": site_name, "site_description": site_description, "featured": featured}
+    return site(catalogue, env, home=home, **home_page_text, jobs=jobs, index=index, site_url=None)[0]
+
+
+def site(
+    catalogue: Catalogue,
+    env: jinja2.Environment | None = None,
+    *,
+    home: bool = False,
+    site_name: str = "",
+    site_description: str = "",
+    featured: str | None = None,
+    jobs: int = 1,
+    index=None,
+    site_url: str | None = "",
+) -> tuple[list[Page], dict[str, str]]:
+    """Every page and export file the content makes; no export file when `site_url` is None (see exports()).
+    With `jobs` > 1, the work is shared among that many processes in one pass: each API's pages and files, each
+    producer's page, and the catalogue-wide pages and files, which would otherwise wait for one another on one
+    core. `index`, a function of a page's HTML, runs where the page is rendered; its result is the page's `search`.
+    """
     env = env or environment()
-    out = [catalogue_page(env, catalogue)]
+    work = [("catalogue", "")]
     if catalogue.describes_audiences:
-        out.append(eligibility_page(env, catalogue))
+        work.append(("eligibility", ""))
     if home:
-        out.append(home_page(env, catalogue, site_name, site_description, featured))
-    producers = [_guard(p.source, producer_page, env, catalogue, p) for p in catalogue.producers.values()]
-    return _indexed(out, index) + _api_pages(env, catalogue, jobs, index) + _indexed(producers, index)
+        work.append(("home", ""))
+    if site_url is not None:
+        work.append(("exports", ""))  # among the longest pieces: early, not last to start
+    work += [("api", slug) for slug in catalogue.apis] + [("producer", slug) for slug in catalogue.producers]
+    make = functools.partial(_make, env, catalogue, index, (site_name, site_description, featured), site_url)
+    made = workers.shared(make, work, jobs)
+    rendered = [page for made_pages, _ in made for page in made_pages]
+    files = dict(made[work.index(("exports", ""))][1]) if site_url is not None else {}
+    for (kind, _), (_, api_files) in sorted(zip(work, made), key=lambda done: done[0][1]):
+        if kind == "api":  # in the order of their paths, whatever the catalogue's order
+            files.update(api_files)
+    if site_url is not None:
+        files[addresses.export("schema")] = _json(schema.api_schema())
+    return rendered, files
 
 
-def _indexed(rendered: list[Page], index) -> list[Page]:
+def _make(env, catalogue: Catalogue, index, home: tuple, site_url: str | None, work: tuple) -> tuple[list, dict]:
+    """One piece of site()'s work: its pages, with their search sections, and its files."""
+    kind, slug = work
+    files = {}
+    if kind == "api":
+        made = _pages_of_api(env, catalogue, slug)
+        if site_url is not None:
+            files = _api_exports(catalogue, slug)
+    elif kind == "producer":
+        producer = catalogue.producers[slug]
+        made = [_guard(producer.source, producer_page, env, catalogue, producer)]
+    elif kind == "exports":
+        made, files = [], _catalogue_exports(catalogue, site_url, Problems())  # `check` reported its problems
+    elif kind == "home":
+        made = [home_page(env, catalogue, *home)]
+    else:
+        made = [(catalogue_page if kind == "catalogue" else eligibility_page)(env, catalogue)]
     if index is not None:
-        for page in rendered:
+        for page in made:
             page.search = index(page.html)
-    return rendered
+    return made, files
 
 
-def _api_pages(env, catalogue: Catalogue, jobs: int, index) -> list[Page]:
-    render = functools.partial(_pages_of_api, env, catalogue, index)
-    return [page for api_pages in workers.shared(render, list(catalogue.apis), jobs) for page in api_pages]
-
-
-def _pages_of_api(env, catalogue: Catalogue, index, slug: str) -> list[Page]:
+def _pages_of_api(env, catalogue: Catalogue, slug: str) -> list[Page]:
     """One API's pages."""
     api = catalogue.apis[slug]
     out = [_guard(api.source, api_page, env, catalogue, api)]
@@ -517,7 +559,7 @@ def _pages_of_api(env, catalogue: Catalogue, index, slug: str) -> list[Page]:
         out.append(_guard(api.source, access_page, env, catalogue, api))
     if api.scopes:
         out.append(_guard(api.source, scopes_page, env, catalogue, api))
-    return _indexed(out, index)
+    return out
 
 
 # The theme writes the whole nav into every page: listing every API there would make the site grow with the
@@ -615,17 +657,22 @@ def exports(
 ) -> dict[str, str]:
     """Static JSON files, keyed by their path in the site. `site_url` makes the data.gouv.fr exports' links
     absolute; what cannot be made absolute is left out, with a warning in `problems`. With `jobs` > 1, each API's
-    own files are written in that many processes."""
+    own files are written in that many processes. A build makes them with its pages, in site()."""
+    out = _catalogue_exports(catalogue, site_url, problems if problems is not None else Problems())
+    for files in workers.shared(functools.partial(_api_exports, catalogue), sorted(catalogue.apis), jobs):
+        out.update(files)
+    out[addresses.export("schema")] = _json(schema.api_schema())
+    return out
+
+
+def _catalogue_exports(catalogue: Catalogue, site_url: str, problems: Problems) -> dict[str, str]:
     apis = sorted(catalogue.apis.values(), key=lambda a: a.slug)
     out = {addresses.export("apis"): _json([api_summary(a) for a in apis])}
-    bodies = datagouv.dataservices(catalogue, site_url, problems if problems is not None else Problems())
+    bodies = datagouv.dataservices(catalogue, site_url, problems)
     out[addresses.export("dataservices")] = _json(bodies)
     for body in bodies:
         out[addresses.export("dataservice", body["extras"]["apigouv"]["slug"])] = _json(body)
     out[addresses.export("dcat")] = _json(datagouv.dcat(bodies, site_url, catalogue.audiences.roles), sort_keys=True)
-    for files in workers.shared(functools.partial(_api_exports, catalogue), [api.slug for api in apis], jobs):
-        out.update(files)
-    out[addresses.export("schema")] = _json(schema.api_schema())
     return out
 
 

@@ -116,7 +116,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # Serving, a maintainer keeps editing: build what is valid and show every problem, rather than stop.
         self.banner = pages.problems_banner(env, problems) if self.serving and problems.items else ""
         try:
-            rendered = pages.pages(
+            rendered, exported = pages.site(
                 catalogue,
                 env,
                 home=home,
@@ -126,6 +126,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 jobs=jobs,
                 # A page under the banner differs from its rendering: the search plugin parses it itself.
                 index=self.search.sections if self.search and not self.banner else None,
+                site_url=config.site_url or "",
             )
         except pages.RenderError as exc:
             raise PluginError(str(exc)) from exc
@@ -137,7 +138,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             file = File.generated(config, src, content=f"# {page.title}\n", inclusion=InclusionLevel.NOT_IN_NAV)
             files.append(file)
             RenderedPage(None, file, config)  # now file.page: MkDocs uses it rather than making its own
-        for path, text in pages.exports(catalogue, config.site_url or "", jobs=jobs).items():
+        for path, text in exported.items():
             files.append(File.generated(config, path, content=text))
         if not config.site_url:
             log.info("site_url absent : dataservices.json et catalog.jsonld ne donnent pas l'adresse des pages du site")

@@ -28,6 +28,11 @@ assert [(p.src, p.title, p.html, p.toc) for p in alone] == [(p.src, p.title, p.h
 exported = pages.exports(catalogue, jobs=2)
 assert list(exported.items()) == list(pages.exports(catalogue, jobs=1).items())
 assert "les-api/api-statut-etudiant/scopes.json" in exported, list(exported)
+# A build makes both in one pass, each API's files with its pages: the same pages, the same files in the same order.
+for jobs in (1, 2):
+    made, files = pages.site(catalogue, jobs=jobs)
+    assert [(p.src, p.title, p.html, p.toc) for p in made] == [(p.src, p.title, p.html, p.toc) for p in alone]
+    assert list(files.items()) == list(exported.items())
 print(len(shared))
 """
 

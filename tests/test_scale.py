@@ -37,7 +37,7 @@ def test_an_apis_pages_never_walk_the_whole_catalogue():
     env = pages.environment()
     for slug in list(dict.keys(catalogue.apis)):
         WalkCounting.walks = 0
-        rendered = pages._pages_of_api(env, catalogue, None, slug)
+        rendered = pages._pages_of_api(env, catalogue, slug)
         assert len(rendered) == 3
         assert WalkCounting.walks == 0, slug
 
@@ -55,14 +55,14 @@ def test_a_text_shown_on_several_pages_is_converted_once(monkeypatch):
     catalogue = model.load(CONTENT, Problems())
     env = pages.environment()
     converted = counting_conversions(monkeypatch)
-    first = [(page.html, page.toc) for page in pages._pages_of_api(env, catalogue, None, "api-statut-etudiant")]
+    first = [(page.html, page.toc) for page in pages._pages_of_api(env, catalogue, "api-statut-etudiant")]
     counts = Counter(converted)
     assert max(counts.values()) == 1, counts.most_common(1)
     notices = [notice.text.text for notice in catalogue.apis["api-statut-etudiant"].notices]
     assert notices and all(counts[text] == 1 for text in notices)
 
     converted.clear()
-    again = [(page.html, page.toc) for page in pages._pages_of_api(env, catalogue, None, "api-statut-etudiant")]
+    again = [(page.html, page.toc) for page in pages._pages_of_api(env, catalogue, "api-statut-etudiant")]
     assert again == first
     assert not set(notices) & set(converted)  # still kept: the API's body and answers came between, not 64 texts
 
