@@ -62,7 +62,7 @@ class Page:
     toc: list = field(default_factory=list)
     description: str = ""
     anchor: str = ""  # the h1's id: the TOC's root, and the theme's "Aller au contenu" target
-    search: list | None = None  # what `index` (see pages()) made of the HTML, where the page was rendered
+    search: list | None = None  # what `index` (see site()) made of the HTML, where the page was rendered
 
     @property
     def src(self) -> str:
