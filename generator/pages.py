@@ -486,8 +486,18 @@ def pages(
     index=None,
 ) -> list[Page]:
     """Every page the content makes (see site())."""
-    home_page_text = {"site_name": site_name, "site_description": site_description, "featured": featured}
-    return site(catalogue, env, home=home, **home_page_text, jobs=jobs, index=index, site_url=None)[0]
+    made, _ = site(
+        catalogue,
+        env,
+        home=home,
+        site_name=site_name,
+        site_description=site_description,
+        featured=featured,
+        jobs=jobs,
+        index=index,
+        site_url=None,
+    )
+    return made
 
 
 def site(
@@ -516,19 +526,20 @@ def site(
     if site_url is not None:
         work.append(("exports", ""))  # among the longest pieces: early, not last to start
     work += [("api", slug) for slug in catalogue.apis] + [("producer", slug) for slug in catalogue.producers]
-    make = functools.partial(_make, env, catalogue, index, (site_name, site_description, featured), site_url)
-    made = workers.shared(make, work, jobs)
+    home_text = (site_name, site_description, featured)
+    made = workers.shared(functools.partial(_make, env, catalogue, index, home_text, site_url), work, jobs)
     rendered = [page for made_pages, _ in made for page in made_pages]
-    files = dict(made[work.index(("exports", ""))][1]) if site_url is not None else {}
-    for (kind, _), (_, api_files) in sorted(zip(work, made), key=lambda done: done[0][1]):
-        if kind == "api":  # in the order of their paths, whatever the catalogue's order
-            files.update(api_files)
-    if site_url is not None:
-        files[addresses.export("schema")] = _json(schema.api_schema())
+    if site_url is None:
+        return rendered, {}
+    files = dict(made[work.index(("exports", ""))][1])
+    api_files = {slug: done for (kind, slug), (_, done) in zip(work, made) if kind == "api"}
+    for slug in sorted(api_files):  # in the order of their paths, as exports() writes them
+        files.update(api_files[slug])
+    files[addresses.export("schema")] = _json(schema.api_schema())
     return rendered, files
 
 
-def _make(env, catalogue: Catalogue, index, home: tuple, site_url: str | None, work: tuple) -> tuple[list, dict]:
+def _make(env, catalogue: Catalogue, index, home_text: tuple, site_url: str | None, work: tuple) -> tuple[list, dict]:
     """One piece of site()'s work: its pages, with their search sections, and its files."""
     kind, slug = work
     files = {}
@@ -542,7 +553,7 @@ def _make(env, catalogue: Catalogue, index, home: tuple, site_url: str | None, w
     elif kind == "exports":
         made, files = [], _catalogue_exports(catalogue, site_url, Problems())  # `check` reported its problems
     elif kind == "home":
-        made = [home_page(env, catalogue, *home)]
+        made = [home_page(env, catalogue, *home_text)]
     else:
         made = [(catalogue_page if kind == "catalogue" else eligibility_page)(env, catalogue)]
     if index is not None:
