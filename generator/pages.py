@@ -474,30 +474,9 @@ def home_page(env, catalogue: Catalogue, site_name: str, site_description: str, 
     return Page(kind="home", title="Accueil", html=html, description=site_description, anchor="accueil")
 
 
-def pages(
-    catalogue: Catalogue,
-    env: jinja2.Environment | None = None,
-    *,
-    home: bool = False,
-    site_name: str = "",
-    site_description: str = "",
-    featured: str | None = None,
-    jobs: int = 1,
-    index=None,
-) -> list[Page]:
-    """Every page the content makes (see site())."""
-    made, _ = site(
-        catalogue,
-        env,
-        home=home,
-        site_name=site_name,
-        site_description=site_description,
-        featured=featured,
-        jobs=jobs,
-        index=index,
-        site_url=None,
-    )
-    return made
+def pages(catalogue: Catalogue, env: jinja2.Environment | None = None, **options) -> list[Page]:
+    """Every page the content makes, without the exports: site()'s pages, with the same options."""
+    return site(catalogue, env, **options, site_url=None)[0]
 
 
 def site(
