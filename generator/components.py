@@ -582,9 +582,10 @@ def _anchored(raw: str) -> tuple[str, list]:
 
 
 def _unique(anchor: str, taken: set) -> str:
-    """The anchor, or with the first free `_1`, `_2`… suffix: as Python-Markdown made them."""
+    """The anchor (never empty: slugify has a fallback), or with the first free `_1`, `_2`… suffix: as
+    Python-Markdown made them."""
     found, count = anchor, 0
-    while found in taken or not found:
+    while found in taken:
         count += 1
         found = f"{anchor}_{count}"
     taken.add(found)
