@@ -138,10 +138,12 @@ def _duplicate(path: FieldPath, first_line: int) -> str:
     return f"{dotted(path)}: clé en double (déjà ligne {first_line})"
 
 
+_BLOCK = ("|", ">")  # a block scalar's text starts on the line after its `|`
+
+
 def _scalar_line(node: yaml.Node, path: FieldPath, doc: Document, offset: int) -> None:
     if isinstance(node, yaml.ScalarNode):
-        block = node.style in ("|", ">")
-        doc.text_lines[path] = _line(node, offset) + (1 if block else 0)  # a block's text starts after its `|`
+        doc.text_lines[path] = _line(node, offset) + (node.style in _BLOCK)
 
 
 # Limits on one YAML document; real front matter has a few hundred values, 8 levels deep.
@@ -193,6 +195,7 @@ def _measure(root: yaml.Node) -> tuple[int, int, yaml.Node]:
 
 _TAG = "tag:yaml.org,2002:"
 _SCALARS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_STR = _TAG + "str"
 
 
 class _Unusual(Exception):
@@ -234,7 +237,7 @@ class _OnePass:
         return self.known[key]
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
-        if node.tag == _TAG + "str":
+        if node.tag == _STR:
             return node.value
         if node.tag not in _SCALARS:
             raise _Unusual
@@ -243,22 +246,33 @@ class _OnePass:
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
             raise _Unusual from exc
 
+    # mapping() and sequence() handle a scalar child where they meet it, the values' most common case: a call
+    # for each of its steps made a third of reading a front matter.
+
     def mapping(self, node: yaml.MappingNode, path: FieldPath, level: int) -> tuple[dict, int, int]:
         if node.tag != _TAG + "map":
             raise _Unusual
         out: dict = {}
         lines: dict[str, int] = {}
+        key_lines, text_lines = self.doc.key_lines, self.doc.text_lines
+        base = self.offset + 1  # a mark's line counts from 0: + base, the file's line
         values, levels = 1, 0
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALARS:
                 raise _Unusual  # a merge key (<<), a key that is a list or a table
             name = str(key_node.value)
-            line = _line(key_node, self.offset)
+            line = key_node.start_mark.line + base
+            field = path + (name,)
             if name in lines:
-                self.duplicates.append((line, _duplicate(path + (name,), lines[name])))
-            lines[name] = line
-            self.doc.key_lines[path + (name,)] = line
-            value, child_values, child_levels = self.child(value_node, path + (name,), level)
+                self.duplicates.append((line, _duplicate(field, lines[name])))
+            lines[name] = key_lines[field] = line
+            if isinstance(value_node, yaml.ScalarNode):
+                text_lines[field] = value_node.start_mark.line + base + (value_node.style in _BLOCK)
+                out[self.scalar(key_node)] = value_node.value if value_node.tag == _STR else self.scalar(value_node)
+                values += 2
+                levels = max(levels, 1)
+                continue
+            value, child_values, child_levels = self.read(value_node, field, level + 1)
             out[self.scalar(key_node)] = value
             values += 1 + child_values
             levels = max(levels, child_levels)
@@ -268,19 +282,23 @@ class _OnePass:
         if node.tag != _TAG + "seq":
             raise _Unusual
         out = []
+        key_lines, text_lines = self.doc.key_lines, self.doc.text_lines
+        base = self.offset + 1  # a mark's line counts from 0: + base, the file's line
         values, levels = 1, 0
         for index, item in enumerate(node.value):
-            self.doc.key_lines[path + (index,)] = _line(item, self.offset)
-            value, child_values, child_levels = self.child(item, path + (index,), level)
+            field = path + (index,)
+            key_lines[field] = item.start_mark.line + base
+            if isinstance(item, yaml.ScalarNode):
+                text_lines[field] = key_lines[field] + (item.style in _BLOCK)
+                out.append(item.value if item.tag == _STR else self.scalar(item))
+                values += 1
+                levels = max(levels, 1)
+                continue
+            value, child_values, child_levels = self.read(item, field, level + 1)
             out.append(value)
             values += child_values
             levels = max(levels, child_levels)
         return out, values, levels
-
-    def child(self, node: yaml.Node, path: FieldPath, level: int) -> tuple[Any, int, int]:
-        if isinstance(node, yaml.ScalarNode):
-            _scalar_line(node, path, self.doc, self.offset)
-        return self.read(node, path, level + 1)
 
 
 def dotted(path: FieldPath) -> str:
