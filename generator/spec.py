@@ -71,7 +71,9 @@ class Check:
 def judge_text(text: str, path, doc, problems, code: bool = False) -> str:
     """The text without control characters; a warning, naming the character and where, for each control or
     invisible character, and, in what is copied into code, for letters outside ASCII."""
-    if not code and ((text.isascii() and text.isprintable()) or characters.hides_nothing(text)):
+    if text.isascii() and text.isprintable():  # nothing to say, even of code: most texts, ids and names
+        return text
+    if not code and characters.hides_nothing(text):
         return text
     where = doc.line(*path) if path else 1
     for index, char in list(characters.controls(text))[:3]:
