@@ -246,8 +246,8 @@ class _OnePass:
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
             raise _Unusual from exc
 
-    # mapping() and sequence() handle a scalar child where they meet it, the values' most common case: a call
-    # for each of its steps made a third of reading a front matter.
+    # mapping() and sequence() handle a scalar child, the most common, where they meet it: a call for each step
+    # (its line, its value) was 8% of parsing a front matter.
 
     def mapping(self, node: yaml.MappingNode, path: FieldPath, level: int) -> tuple[dict, int, int]:
         if node.tag != _TAG + "map":
