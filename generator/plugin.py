@@ -75,7 +75,6 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.env = None  # our templates, as the host's custom_dir overrides them
         self.holds: dict[str, str] = {}  # the theme's asset prefix on a page → the tag that loads search-on-demand
         self.nav: Navigation | None = None
-        self.exports: list[File] = []  # the JSON files on_files added, which the theme's workers may write
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -139,9 +138,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             file = File.generated(config, src, content=f"# {page.title}\n", inclusion=InclusionLevel.NOT_IN_NAV)
             files.append(file)
             RenderedPage(None, file, config)  # now file.page: MkDocs uses it rather than making its own
-        self.exports = [File.generated(config, path, content=text) for path, text in exported.items()]
-        for file in self.exports:
-            files.append(file)
+        for path, text in exported.items():
+            files.append(File.generated(config, path, content=text))
         if not config.site_url:
             log.info("site_url absent : dataservices.json et catalog.jsonld ne donnent pas l'adresse des pages du site")
         for path in [*STYLES, LOADER, SEARCH_ON_DEMAND, *WIDGETS]:
@@ -166,27 +164,21 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         loop then runs every page's hooks as before (the search index is made there, in the same order) but
         renders an empty template for these pages and writes nothing. Only in a site whose plugins are ours and
         the search: another plugin's hooks might keep something from each page, which a worker would lose.
-        A page whose layout fails or logs a warning is left to MkDocs' loop, which reports it its own way.
-        The same workers write the export files, which MkDocs would otherwise write one by one after them (30 000
-        at 10 000 APIs, 3 to 9 s on this machine's disk); MkDocs then leaves those out of its copy."""
+        A page whose layout fails or logs a warning is left to MkDocs' loop, which reports it its own way."""
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         ours = [file.page for file in doc_files if file.src_uri in self.pages]
         if not ours or not workers.forks(len(ours), self.jobs) or _build_page is None:
             return
-        exports = [file for file in self.exports if files.get_file_from_path(file.src_uri) is file]
-        work = [(PAGE, index) for index in range(len(ours))] + [(FILE, index) for index in range(len(exports))]
-        write = functools.partial(_write, os.getpid(), ours, exports, config, doc_files, self.nav, env)
+        write = functools.partial(_write_page, os.getpid(), ours, config, doc_files, self.nav, env)
         try:
-            written = workers.shared(write, work, self.jobs)
+            written = workers.shared(write, list(range(len(ours))), self.jobs)
         except Exception as exc:
             log.debug("pages laid out by MkDocs' loop: %r", exc)
             return
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({WRITTEN: ""}), env.loader])
-        for (kind, index), done in zip(work, written):
-            if done and kind == PAGE:
-                ours[index].meta["template"] = WRITTEN
-            elif done:
-                files.remove(exports[index])
+        for page, done in zip(ours, written):
+            if done:
+                page.meta["template"] = WRITTEN
 
     def on_nav(self, nav: Navigation, /, *, config, files) -> Navigation:
         """The host's own entries, then the catalogue's sections, made from the content."""
@@ -291,29 +283,17 @@ def _only_known_plugins(config) -> bool:
     return set(config.plugins) <= {*SEARCH_PLUGINS, "api-catalogue"}
 
 
-PAGE, FILE = "page", "file"  # _themed_in_workers' two kinds of work
-
-
-def _write(parent: int, ours: list, exports: list, config, doc_files, nav, env, work: tuple) -> bool:
-    """One piece of _themed_in_workers' work, in a worker: whether it is written."""
-    kind, index = work
-    if os.getpid() == parent:  # the workers are gone: MkDocs does it
-        return False
-    if kind == FILE:
-        exports[index].copy_file()  # as MkDocs would, after the theme
-        return True
-    return _write_page(ours[index], config, doc_files, nav, env)
-
-
-def _write_page(page: MkDocsPage, config, doc_files, nav, env) -> bool:
+def _write_page(parent: int, ours: list, config, doc_files, nav, env, index: int) -> bool:
     """One of our pages laid out in the theme and written by MkDocs' own page step, in a worker, whose log
     is silent: whether it went without a warning."""
+    if os.getpid() == parent:  # the workers are gone: MkDocs' loop does it
+        return False
     logger = logging.getLogger("mkdocs")
     heard = _Heard()
     handlers, propagate = logger.handlers, logger.propagate
     logger.handlers, logger.propagate = [heard], False
     try:
-        _build_page(page, config, doc_files, nav, env)
+        _build_page(ours[index], config, doc_files, nav, env)
     finally:
         logger.handlers, logger.propagate = handlers, propagate
     return not heard.warned

@@ -87,22 +87,14 @@ except pages.RenderError as exc:
 
 
 # The theme lays out our pages in workers: the same site as MkDocs' one loop; a page whose layout logs a warning is
-# laid out again by MkDocs' loop, which reports it. The same workers write the export files: printed, whether
-# MkDocs' process wrote any.
+# laid out again by MkDocs' loop, which reports it.
 THEMED_IN_WORKERS = f"""
 import os, sys, tempfile, logging
 from pathlib import Path
 import mkdocs.commands.build as mkdocs_build
-from mkdocs.structure.files import File
 from generator import cli, plugin, workers
 workers.PARALLEL_FROM = 1
-marks, exported = tempfile.mkdtemp(), tempfile.mkdtemp()
-copy_file = File.copy_file
-def copy(file, *args, **kwargs):
-    if file.src_uri.endswith(".json"):
-        Path(exported, str(os.getpid())).touch()
-    copy_file(file, *args, **kwargs)
-File.copy_file = copy
+marks = tempfile.mkdtemp()
 in_worker = plugin._build_page
 def build_page(page, *args):
     Path(marks, str(os.getpid())).touch()
@@ -120,8 +112,7 @@ mkdocs_build._build_page = loop_page
 site = sys.argv[1]
 assert cli.main(["build", "--content", {str(CONTENT)!r}, "--site-dir", site, "--jobs", sys.argv[2]]) == 0
 pids = {{int(name) for name in os.listdir(marks)}}
-exporters = {{int(name) for name in os.listdir(exported)}}
-print(len(pids), os.getpid() in pids, os.getpid() in exporters, len(exporters), " ".join(laid_out))
+print(len(pids), os.getpid() in pids, " ".join(laid_out))
 """
 
 
@@ -195,15 +186,9 @@ def test_a_page_that_fails_in_a_worker_is_named_by_its_file():
 
 def test_the_theme_lays_out_our_pages_in_workers_and_the_site_is_the_same(tmp_path):
     # MkDocs' loop lays out the site's own page (a-propos.md) and the page whose layout warned in a worker.
-    workers_, parent, parent_exported, exporters, laid_out = run(
-        THEMED_IN_WORKERS, str(tmp_path / "shared"), "2"
-    ).split(" ", 4)
-    assert (workers_, parent, parent_exported, laid_out) == ("2", "False", "False", "a-propos.md les-api/index.md")
-    assert exporters in ("1", "2")
-    workers_, parent, parent_exported, exporters, laid_out = run(THEMED_IN_WORKERS, str(tmp_path / "alone"), "1").split(
-        " ", 4
-    )
-    assert (workers_, parent, parent_exported, exporters, len(laid_out.split())) == ("0", "False", "True", "1", 14)
+    assert run(THEMED_IN_WORKERS, str(tmp_path / "shared"), "2") == "2 False a-propos.md les-api/index.md"
+    workers_, parent, laid_out = run(THEMED_IN_WORKERS, str(tmp_path / "alone"), "1").split(" ", 2)
+    assert (workers_, parent, len(laid_out.split())) == ("0", "False", 14)
     assert not _differences(filecmp.dircmp(tmp_path / "alone", tmp_path / "shared"))
 
 
