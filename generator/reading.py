@@ -209,7 +209,8 @@ class _OnePass:
     constructor makes; a shared node (an alias) is one value, measured once, its lines mapped where first met."""
 
     def __init__(self, loader: yaml.CSafeLoader, doc: Document, offset: int):
-        self.loader, self.doc, self.offset = loader, doc, offset
+        self.loader, self.doc = loader, doc
+        self.base = offset + 1  # a mark's line counts from 0: + base, the file's line (as _line gives it)
         self.known: dict[int, tuple[Any, int, int]] = {}  # id(node) → (value, values, levels)
         self.opened: set[int] = set()
         self.duplicates: list[tuple[int, str]] = []  # reported once the limits hold, as before
@@ -247,15 +248,14 @@ class _OnePass:
             raise _Unusual from exc
 
     # mapping() and sequence() handle a scalar child, the most common, where they meet it: a call for each step
-    # (its line, its value) was 8% of parsing a front matter.
+    # (its line, its value) was 8% of parsing a front matter. A text, most scalars, skips scalar() too.
 
     def mapping(self, node: yaml.MappingNode, path: FieldPath, level: int) -> tuple[dict, int, int]:
         if node.tag != _TAG + "map":
             raise _Unusual
         out: dict = {}
         lines: dict[str, int] = {}
-        key_lines, text_lines = self.doc.key_lines, self.doc.text_lines
-        base = self.offset + 1  # a mark's line counts from 0: + base, the file's line
+        key_lines, text_lines, base = self.doc.key_lines, self.doc.text_lines, self.base
         values, levels = 1, 0
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALARS:
@@ -282,8 +282,7 @@ class _OnePass:
         if node.tag != _TAG + "seq":
             raise _Unusual
         out = []
-        key_lines, text_lines = self.doc.key_lines, self.doc.text_lines
-        base = self.offset + 1  # a mark's line counts from 0: + base, the file's line
+        key_lines, text_lines, base = self.doc.key_lines, self.doc.text_lines, self.base
         values, levels = 1, 0
         for index, item in enumerate(node.value):
             field = path + (index,)
