@@ -273,17 +273,6 @@ def _sections(parser_class, html: str, *, walk_tree: bool = False):
 
 @settings(max_examples=1500, deadline=None)
 @given(tokens=st.lists(_token, max_size=40))
-def test_the_section_parser_cuts_pages_as_materials_does(tokens):
-    from material.plugins.search.plugin import Parser
-
-    from generator.search import SectionParser
-
-    html = "".join(tokens)
-    assert _sections(SectionParser, html) == _sections(Parser, html)
-
-
-@settings(max_examples=1500, deadline=None)
-@given(tokens=st.lists(_token, max_size=40))
 def test_the_section_parser_reads_pages_as_a_browser_writes_them_back(tokens):
     """The build's parser walks the tree a browser builds (lexbor): the sections are those Material's parser finds
     in the page as the browser would write it back, whatever the page as written (here unclosed, misnested)."""
