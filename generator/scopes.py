@@ -555,6 +555,10 @@ class ScopeSet:
         """Every version but the current one, deprecated and retired alike, in the content's order."""
         return [v for v in self.versions if not v.current]
 
+    def successor(self, case: UseCase | None) -> UseCase | None:
+        """The current version's use case that replaces a retired one, if any."""
+        return next((c for c in self.current.use_cases if case and c.replaces == case.id), None)
+
     def migration(self) -> list[dict]:
         """Rows from each retired version's scopes and use cases to the current version."""
         current = self.current
@@ -574,8 +578,7 @@ class ScopeSet:
                         }
                     )
             for case in old.use_cases:
-                new = next((c for c in current.use_cases if c.replaces == case.id), None)
-                if new:
+                if new := self.successor(case):
                     rows.append(
                         {
                             "from": old,
@@ -595,7 +598,7 @@ class ScopeSet:
         returned)."""
         current, chosen = self.current, version.resolve(ids)
         old_case = next((c for c in version.use_cases if chosen and version.resolve(c.scopes) == chosen), None)
-        case = next((c for c in current.use_cases if old_case and c.replaces == old_case.id), None)
+        case = self.successor(old_case)
         new = case.scopes if case else [r for s in version.by_id(chosen) for r in s.replaced_by]
         return {"scopes": current.resolve(new), "use_case": case.id if case else ""}
 
