@@ -75,6 +75,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.env = None  # our templates, as the host's custom_dir overrides them
         self.holds: dict[str, str] = {}  # the theme's asset prefix on a page → the tag that loads search-on-demand
         self.nav: Navigation | None = None
+        self.in_theme_worker = False  # in a process of _themed_in_workers, whose search index is thrown away
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -169,7 +170,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         ours = [file.page for file in doc_files if file.src_uri in self.pages]
         if not ours or not workers.forks(len(ours), self.jobs) or _build_page is None:
             return
-        write = functools.partial(_write_page, os.getpid(), ours, config, doc_files, self.nav, env)
+        write = functools.partial(_write_page, os.getpid(), self, ours, config, doc_files, self.nav, env)
         try:
             written = workers.shared(write, list(range(len(ours))), self.jobs)
         except Exception as exc:
@@ -221,7 +222,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
             return context
-        if generated.search is not None and page.content == generated.html:
+        if self.in_theme_worker:  # MkDocs' loop indexes the page again in its own process, which keeps the index
+            light = ""
+        elif generated.search is not None and page.content == generated.html:
             # Sections parsed where the page was rendered, in parallel: the search plugin then reads nothing.
             self.search.add(generated.search, page)
             generated.search, light = None, ""  # indexed: no need to keep the sections to the end of the build
@@ -283,11 +286,12 @@ def _only_known_plugins(config) -> bool:
     return set(config.plugins) <= {*SEARCH_PLUGINS, "api-catalogue"}
 
 
-def _write_page(parent: int, ours: list, config, doc_files, nav, env, index: int) -> bool:
+def _write_page(parent: int, plugin: CataloguePlugin, ours: list, config, doc_files, nav, env, index: int) -> bool:
     """One of our pages laid out in the theme and written by MkDocs' own page step, in a worker, whose log
     is silent: whether it went without a warning."""
     if os.getpid() == parent:  # the workers are gone: MkDocs' loop does it
         return False
+    plugin.in_theme_worker = True  # this process's copy
     logger = logging.getLogger("mkdocs")
     heard = _Heard()
     handlers, propagate = logger.handlers, logger.propagate
