@@ -76,6 +76,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.holds: dict[str, str] = {}  # the theme's asset prefix on a page → the tag that loads search-on-demand
         self.nav: Navigation | None = None
         self.in_theme_worker = False  # in a process of _themed_in_workers, whose search index is thrown away
+        self.exported: list[str] = []  # the export files' paths in the site
+        self.writer: tuple | None = None  # (process, files) writing the export files meanwhile, until on_post_build
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -141,6 +143,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             RenderedPage(None, file, config)  # now file.page: MkDocs uses it rather than making its own
         for path, text in exported.items():
             files.append(File.generated(config, path, content=text))
+        self.exported = list(exported)
         if not config.site_url:
             log.info("site_url absent : dataservices.json et catalog.jsonld ne donnent pas l'adresse des pages du site")
         for path in [*STYLES, LOADER, SEARCH_ON_DEMAND, *WIDGETS]:
@@ -157,6 +160,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             env.bytecode_cache = pages.bytecode_cache()
         if self.nav is not None and _only_known_plugins(config):
             self._themed_in_workers(env, config, files)
+            self._export_meanwhile(files)
         return env
 
     def _themed_in_workers(self, env, config, files) -> None:
@@ -180,6 +184,37 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         for page, done in zip(ours, written):
             if done:
                 page.meta["template"] = WRITTEN
+
+    def _export_meanwhile(self, files: Files) -> None:
+        """MkDocs writes the export files one by one, on its one thread, before its loop over the pages: 30 000
+        files at 10 000 APIs, 3 to 7 s on this disk, while the other core waits. With `--jobs`, a forked process
+        writes them instead, as MkDocs would, while MkDocs' loop and the search index go on; on_post_build waits
+        for it. Only in a site whose plugins are ours and the search, like the theme's workers: another plugin
+        could read the site's files before then."""
+        exported = [files.get_file_from_path(path) for path in self.exported]
+        if self.jobs < 2 or self.serving or not exported:
+            return
+        if (process := workers.in_background(functools.partial(_copy, exported))) is None:
+            return
+        for file in exported:
+            files.remove(file)
+        self.writer = process, exported
+
+    @event_priority(-100)  # last: the export files are written while the other plugins finish
+    def on_post_build(self, *, config) -> None:
+        self._await_exports()
+
+    def on_build_error(self, *, error) -> None:
+        self._await_exports()
+
+    def _await_exports(self) -> None:
+        if self.writer is None:
+            return
+        (process, exported), self.writer = self.writer, None
+        process.join()
+        if process.exitcode != 0:  # written here, then, as MkDocs would have
+            log.debug("export files written by MkDocs' process: the writer exited with %s", process.exitcode)
+            _copy(exported)
 
     def on_nav(self, nav: Navigation, /, *, config, files) -> Navigation:
         """The host's own entries, then the catalogue's sections, made from the content."""
@@ -284,6 +319,11 @@ SEARCH_PLUGINS = {"search", "material/search"}
 
 def _only_known_plugins(config) -> bool:
     return set(config.plugins) <= {*SEARCH_PLUGINS, "api-catalogue"}
+
+
+def _copy(files: list[File]) -> None:
+    for file in files:
+        file.copy_file()
 
 
 def _write_page(parent: int, plugin: CataloguePlugin, ours: list, config, doc_files, nav, env, index: int) -> bool:

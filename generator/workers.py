@@ -93,6 +93,21 @@ def _kept_as_they_come():
             gc.enable()
 
 
+def in_background(task) -> multiprocessing.Process | None:
+    """task() in a forked process while this one goes on, or None where fork is not safe. The caller joins it;
+    a non-zero exit code says the task failed."""
+    if not can_fork():
+        return None
+    process = multiprocessing.get_context("fork").Process(target=_background, args=(task,), daemon=True)
+    process.start()
+    return process
+
+
+def _background(task) -> None:
+    gc.disable()  # a short life: collecting would only copy the parent's memory, page by page
+    task()
+
+
 def _run(share: list) -> list:
     if _collecting:
         gc.enable()

@@ -116,6 +116,30 @@ print(len(pids), os.getpid() in pids, " ".join(laid_out))
 """
 
 
+# With --jobs, a forked process writes the export files while MkDocs' loop goes on; if it fails, MkDocs' process
+# writes them. Prints which processes wrote export files: how many, and whether MkDocs' own was one.
+EXPORTS_MEANWHILE = f"""
+import os, sys, tempfile
+from pathlib import Path
+from mkdocs.structure.files import File
+from generator import addresses, cli, workers
+workers.PARALLEL_FROM = 1
+marks = tempfile.mkdtemp()
+exports = tuple(path.split("{{", 1)[0] for path in addresses.EXPORTS.values())
+real_copy = File.copy_file
+def copy_file(self, dirty=False):
+    if self.src_uri.startswith(exports) and self.src_uri.endswith((".json", ".jsonld")):
+        Path(marks, str(os.getpid())).touch()
+    real_copy(self, dirty)
+File.copy_file = copy_file
+if sys.argv[3] == "fails":
+    workers._background = lambda task: os._exit(3)
+site = sys.argv[1]
+assert cli.main(["build", "--content", {str(CONTENT)!r}, "--site-dir", site, "--jobs", sys.argv[2]]) == 0
+pids = {{int(name) for name in os.listdir(marks)}}
+print(len(pids), os.getpid() in pids)
+"""
+
 # The parent leaves its collector off while results come back; the workers and the parent keep it as it was.
 COLLECTOR = """
 import gc
@@ -190,6 +214,15 @@ def test_the_theme_lays_out_our_pages_in_workers_and_the_site_is_the_same(tmp_pa
     workers_, parent, laid_out = run(THEMED_IN_WORKERS, str(tmp_path / "alone"), "1").split(" ", 2)
     assert (workers_, parent, len(laid_out.split())) == ("0", "False", 14)
     assert not _differences(filecmp.dircmp(tmp_path / "alone", tmp_path / "shared"))
+
+
+def test_a_forked_process_writes_the_export_files_and_the_site_is_the_same(tmp_path):
+    assert run(EXPORTS_MEANWHILE, str(tmp_path / "meanwhile"), "2", "works") == "1 False"
+    assert run(EXPORTS_MEANWHILE, str(tmp_path / "writer-failed"), "2", "fails") == "1 True"
+    assert run(EXPORTS_MEANWHILE, str(tmp_path / "alone"), "1", "works") == "1 True"
+    assert (tmp_path / "meanwhile" / "les-api" / "api-statut-etudiant" / "scopes.json").is_file()
+    for other in ("writer-failed", "alone"):
+        assert not _differences(filecmp.dircmp(tmp_path / "meanwhile", tmp_path / other)), other
 
 
 def test_pages_stay_in_mkdocs_loop_when_another_plugin_could_keep_something_from_each():
