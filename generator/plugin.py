@@ -130,6 +130,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 # A page under the banner differs from its rendering: the search plugin parses it itself.
                 index=self.search.sections if self.search and not self.banner else None,
                 site_url=config.site_url or "",
+                utf8=self._themed_elsewhere(config),  # decoded by the theme's workers, each its own pages
             )
         except pages.RenderError as exc:
             raise PluginError(str(exc)) from exc
@@ -161,7 +162,16 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if self.nav is not None and _only_known_plugins(config):
             self._themed_in_workers(env, config, files)
             self._export_meanwhile(files)
+        for src, generated in self.pages.items():
+            page = files.get_file_from_path(src).page
+            if isinstance(page.content, bytes) and page.meta.get("template") != WRITTEN:  # MkDocs' loop lays it out
+                generated.html = page.content = page.content.decode()
         return env
+
+    def _themed_elsewhere(self, config) -> bool:
+        """Whether on_env will have the theme lay out our pages in workers (see _themed_in_workers); a page whose
+        layout fails there is left to MkDocs' loop."""
+        return self.jobs > 1 and not self.serving and _build_page is not None and _only_known_plugins(config)
 
     def _themed_in_workers(self, env, config, files) -> None:
         """MkDocs lays out every page in the theme on its one thread: 1.4 ms a page, 41 s of a 10 000-API build.
@@ -250,6 +260,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if generated is not None:
             page.toc = get_toc(generated.toc_tokens())
             html = generated.html
+            if isinstance(html, bytes):  # still UTF-8 (see _themed_elsewhere): decoded where it is laid out
+                return html
         return self.banner + html
 
     @event_priority(100)  # before the search plugin indexes the page
@@ -332,12 +344,15 @@ def _write_page(parent: int, plugin: CataloguePlugin, ours: list, config, doc_fi
     if os.getpid() == parent:  # the workers are gone: MkDocs' loop does it
         return False
     plugin.in_theme_worker = True  # this process's copy
+    page = ours[index]
+    if isinstance(page.content, bytes):
+        page.content = page.content.decode()
     logger = logging.getLogger("mkdocs")
     heard = _Heard()
     handlers, propagate = logger.handlers, logger.propagate
     logger.handlers, logger.propagate = [heard], False
     try:
-        _build_page(ours[index], config, doc_files, nav, env)
+        _build_page(page, config, doc_files, nav, env)
     finally:
         logger.handlers, logger.propagate = handlers, propagate
     return not heard.warned

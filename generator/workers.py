@@ -19,6 +19,7 @@ SHARE_MAX = 64
 _task = None  # what the workers run, inherited through fork
 _collecting = True  # whether the parent's collector ran: a worker forked while it was off turns it back on
 _frozen_for_good = False  # see freeze_for_good()
+_in_worker = False  # whether this process is one of shared()'s
 
 
 def can_fork() -> bool:
@@ -108,7 +109,14 @@ def _background(task) -> None:
     task()
 
 
+def in_worker() -> bool:
+    """Whether this process is one of shared()'s workers: what it returns crosses to the parent."""
+    return _in_worker
+
+
 def _run(share: list) -> list:
+    global _in_worker
+    _in_worker = True
     if _collecting:
         gc.enable()
     return [_task(item) for item in share]
