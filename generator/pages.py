@@ -491,14 +491,14 @@ def site(
     index=None,
     site_url: str | None = "",
     utf8: bool = False,
-) -> tuple[list[Page], dict[str, str]]:
+) -> tuple[list[Page], dict[str, str | bytes]]:
     """Every page and export file the content makes; no export file when `site_url` is None (see exports()).
     With `jobs` > 1, the work is shared among that many processes in one pass: each API's pages and files, each
     producer's page, and the catalogue-wide pages and files, which would otherwise wait for one another on one
     core. `index`, a function of a page's HTML, runs where the page is rendered; its result is the page's `search`.
-    With `utf8`, a page made in another process keeps its HTML as the UTF-8 bytes it crossed as, for the caller to
-    decode where it reads it: French typography (’, «) makes a str two bytes a character, and a build holds every
-    page to its end (1 GB at 10 000 APIs)."""
+    With `utf8`, a page or file made in another process keeps its HTML or text as the UTF-8 bytes it crossed as,
+    for the caller to decode where it reads it (a file is written as it is): French typography (’, «) makes a str
+    two bytes a character, and a build holds every page and file to its end (1.3 GB at 10 000 APIs)."""
     env = env or environment()
     work = [("catalogue", "")]
     if catalogue.describes_audiences:
@@ -547,6 +547,7 @@ def _make(
     if utf8 and workers.in_worker():
         for page in made:
             page.html = page.html.encode()
+        files = {path: text.encode() for path, text in files.items()}
     return made, files
 
 

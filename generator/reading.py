@@ -31,7 +31,7 @@ class Document:
     body_line: int = 1  # file line of the body's first line
     key_lines: dict[FieldPath, int] | None = field(default_factory=dict)  # None once forgotten
     text_lines: dict[FieldPath, int] | None = field(default_factory=dict)
-    front_matter: str = ""  # the YAML text, from which forgotten lines are found again
+    front_matter: str | bytes = ""  # the YAML text, from which forgotten lines are found again (then UTF-8)
     front_matter_offset: int = 0  # the file's lines before it
 
     @property
@@ -56,9 +56,12 @@ class Document:
     def forget_lines(self) -> None:
         """Drop the line maps once the file is checked. They are two thirds of a loaded file's memory (190 kB of
         the seed's 307 kB), which the build keeps and sends between processes; after the checks, only a rare
-        problem between files asks for a line, and line() then maps the front matter again."""
+        problem between files asks for a line, and line() then maps the front matter again. The front matter waits
+        as UTF-8: French text makes a str two bytes a character (the seed's 23 kB of YAML, 47 kB as a str)."""
         if self.front_matter:
             self.key_lines = self.text_lines = None
+            if isinstance(self.front_matter, str):
+                self.front_matter = self.front_matter.encode()
 
     def forget_data(self) -> None:
         """Drop the parsed front matter and the body once a model holds them in its own shape: the build keeps
@@ -69,7 +72,8 @@ class Document:
         """The key and text line maps, mapped again from the front matter if they were forgotten."""
         if self.key_lines is None:
             again = Document(path=self.path, meta={})
-            _load_mapping(self.front_matter, again, Problems(), self.front_matter_offset)  # it was read once
+            text = self.front_matter.decode() if isinstance(self.front_matter, bytes) else self.front_matter
+            _load_mapping(text, again, Problems(), self.front_matter_offset)  # it was read once
             self.key_lines, self.text_lines = again.key_lines, again.text_lines
         return self.key_lines, self.text_lines
 

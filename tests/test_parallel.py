@@ -33,10 +33,13 @@ for jobs in (1, 2):
     made, files = pages.site(catalogue, jobs=jobs)
     assert [(p.src, p.title, p.html, p.toc) for p in made] == [(p.src, p.title, p.html, p.toc) for p in alone]
     assert list(files.items()) == list(exported.items())
-# Asked to, pages made in a worker keep their HTML as the UTF-8 it crossed as; those made here stay str.
-made, _ = pages.site(catalogue, jobs=2, utf8=True)
+# Asked to, pages and files made in a worker keep their HTML or text as the UTF-8 it crossed as; those made here
+# stay str (the schema, here, always).
+made, files = pages.site(catalogue, jobs=2, utf8=True)
 assert {{type(p.html) for p in made}} == {{bytes}}, {{type(p.html) for p in made}}
 assert [p.html.decode() for p in made] == [p.html for p in alone]
+assert [path for path, text in files.items() if isinstance(text, str)] == ["schema/api.schema.json"]
+assert [(path, text if isinstance(text, str) else text.decode()) for path, text in files.items()] == list(exported.items())
 assert {{type(p.html) for p in pages.site(catalogue, jobs=1, utf8=True)[0]}} == {{str}}
 print(len(shared))
 """

@@ -102,6 +102,9 @@ def test_lines_forgotten_after_the_checks_are_found_again_alike(tmp_path):
     assert {path: doc.line(*path) for path in key_lines} == key_lines
     assert {path: doc.text_line(*path) for path in text_lines} == text_lines
     assert doc.line("list", 0, "b") == 8 and doc.text_line("desc") == 4
+    doc.forget_lines()  # again, once found again
+    assert isinstance(doc.front_matter, bytes) and doc.key_lines is None
+    assert {path: doc.line(*path) for path in key_lines} == key_lines
 
 
 # YAML text made of the shapes the one-pass reader reads itself and of those it leaves to PyYAML's constructor.
