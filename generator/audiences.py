@@ -6,6 +6,7 @@ and a content folder may add to it or override it with its own `audiences.yml`.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,7 @@ AUDIENCES = Map(
 )
 
 
+@functools.lru_cache(maxsize=4096)  # the same few labels, for every API: 29 look-ups an API in MkDocs' process
 def key(label: str) -> str:
     """Labels match ignoring case, accents, spacing and the apostrophe's shape."""
     return fold(label).replace("’", "'")

@@ -75,6 +75,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.env = None  # our templates, as the host's custom_dir overrides them
         self.holds: dict[str, str] = {}  # the theme's asset prefix on a page → the tag that loads search-on-demand
         self.nav: Navigation | None = None
+        self.site_name_key = ""
         self.in_theme_worker = False  # in a process of _themed_in_workers, whose search index is thrown away
         self.exported: list[str] = []  # the export files' paths in the site
         self.writer: tuple | None = None  # (process, files) writing the export files meanwhile, until on_post_build
@@ -112,6 +113,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 raise PluginError("contenu invalide :\n" + "\n".join(str(p) for p in problems.sorted()))
             for problem in problems.sorted():
                 (log.error if problem.severity == ERROR else log.warning)(str(problem))
+        self.site_name_key = naming.fold(config.site_name)  # compared with every page's title
         custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         jobs = 1 if self.serving else self.jobs
         self.env = env = pages.environment(custom_dir, config.use_directory_urls)
@@ -250,7 +252,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # stay as they are (the theme quotes attributes with "), so the search index holds "d'habilitation".
         page.meta["title"] = _escape(generated.title)
         page.meta["hide"] = generated.hide
-        page.meta["title_is_site_name"] = naming.fold(generated.title) == naming.fold(config.site_name)
+        page.meta["title_is_site_name"] = naming.fold(generated.title) == self.site_name_key
         if generated.description:
             page.meta["description"] = _escape(generated.description)
         return ""
