@@ -156,7 +156,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     @event_priority(-100)  # last: the theme's environment as the other plugins leave it
     def on_env(self, env, /, *, config, files):
         """The theme's templates share our compiled-template cache, unless the site set one of its own. With
-        `--jobs`, the theme lays out our pages in that many processes (see _themed_in_workers)."""
+        `--jobs`, the theme lays out our pages in that many processes (see _themed_in_workers), then one more
+        writes the export files while MkDocs goes on (see _export_meanwhile)."""
         if not self.config.enabled:
             return env
         if env.bytecode_cache is None:
