@@ -77,7 +77,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.nav: Navigation | None = None
         self.site_name_key = ""
         self.in_theme_worker = False  # in a process of _themed_in_workers, whose search index is thrown away
-        self.exported: list[str] = []  # the export files' paths in the site
+        self.exported: list[File] = []  # the export files, as MkDocs has them
         self.writer: tuple | None = None  # (process, files) writing the export files meanwhile, until on_post_build
 
     def on_startup(self, *, command, dirty):
@@ -144,9 +144,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             file = File.generated(config, src, content=f"# {page.title}\n", inclusion=InclusionLevel.NOT_IN_NAV)
             files.append(file)
             RenderedPage(None, file, config)  # now file.page: MkDocs uses it rather than making its own
-        for path, text in exported.items():
-            files.append(File.generated(config, path, content=text))
-        self.exported = list(exported)
+        self.exported = [File.generated(config, path, content=text) for path, text in exported.items()]
+        for file in self.exported:
+            files.append(file)
         if not config.site_url:
             log.info("site_url absent : dataservices.json et catalog.jsonld ne donnent pas l'adresse des pages du site")
         for path in [*STYLES, LOADER, SEARCH_ON_DEMAND, *WIDGETS]:
@@ -162,12 +162,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             return env
         if env.bytecode_cache is None:
             env.bytecode_cache = pages.bytecode_cache()
-        if self.nav is not None and _only_known_plugins(config):
+        if self.nav is not None and self._themed_elsewhere(config):
             self._themed_in_workers(env, config, files)
             self._export_meanwhile(files)
         for src, generated in self.pages.items():
+            if not isinstance(generated.html, bytes):
+                continue
             page = files.get_file_from_path(src).page
-            if isinstance(page.content, bytes) and page.meta.get("template") != WRITTEN:  # MkDocs' loop lays it out
+            if page.meta.get("template") != WRITTEN:  # MkDocs' loop lays it out
                 generated.html = page.content = page.content.decode()
         return env
 
@@ -185,7 +187,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         A page whose layout fails or logs a warning is left to MkDocs' loop, which reports it its own way."""
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         ours = [file.page for file in doc_files if file.src_uri in self.pages]
-        if not ours or not workers.forks(len(ours), self.jobs) or _build_page is None:
+        if not ours or not workers.forks(len(ours), self.jobs):
             return
         write = functools.partial(_write_page, os.getpid(), self, ours, config, doc_files, self.nav, env)
         try:
@@ -202,16 +204,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         """MkDocs writes the export files one by one, on its one thread, before its loop over the pages: 30 000
         files at 10 000 APIs, 3 to 7 s on this disk, while the other core waits. With `--jobs`, a forked process
         writes them instead, as MkDocs would, while MkDocs' loop and the search index go on; on_post_build waits
-        for it. Only in a site whose plugins are ours and the search, like the theme's workers: another plugin
-        could read the site's files before then."""
-        exported = [files.get_file_from_path(path) for path in self.exported]
-        if self.jobs < 2 or self.serving or not exported:
+        for it. Only where the theme's workers run (see _themed_elsewhere): another plugin could read the site's
+        files before then."""
+        if not self.exported or (process := workers.in_background(functools.partial(_copy, self.exported))) is None:
             return
-        if (process := workers.in_background(functools.partial(_copy, exported))) is None:
-            return
-        for file in exported:
+        for file in self.exported:
             files.remove(file)
-        self.writer = process, exported
+        self.writer = process, self.exported
 
     @event_priority(-100)  # last: the export files are written while the other plugins finish
     def on_post_build(self, *, config) -> None:

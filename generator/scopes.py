@@ -557,7 +557,9 @@ class ScopeSet:
 
     def successor(self, case: UseCase | None) -> UseCase | None:
         """The current version's use case that replaces a retired one, if any."""
-        return next((c for c in self.current.use_cases if case and c.replaces == case.id), None)
+        if case is None:
+            return None
+        return next((c for c in self.current.use_cases if c.replaces == case.id), None)
 
     def migration(self) -> list[dict]:
         """Rows from each retired version's scopes and use cases to the current version."""

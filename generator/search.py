@@ -188,10 +188,10 @@ class SectionParser(Parser):
                 continue
 
             attrs = node.attributes
-            depth = len(context) + 1
             if name == "a" and attrs.get("class") == "headerlink":
                 permalinks.append(len(context))
             context.append(name)
+            depth = len(context)
             open_tags[name] += 1
             if name in skip_tags:
                 open_skipped += 1
